@@ -1,0 +1,98 @@
+# nnlint - a static linter for neural-network model definitions.
+#
+#   make deps      install what is missing (Debian -dev packages, grammar sources)
+#   make           build/nnlint
+#   make test      the whole test suite (ends with "N passed, N failed")
+#   make demo      lint the bundled examples in fixtures/examples/
+#   make bench     benchmarks against baselines measured in the same run
+#   make asan      build/nnlint-asan with AddressSanitizer and UBSan
+#   make install PREFIX=/usr/local
+
+PREFIX  ?= /usr/local
+CC      ?= cc
+PKGS    := yaml-0.1 libpcre2-8 jansson
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) -Ilint -Ibuild
+B       := build
+
+# Debian packages the build needs: pkg-config name -> package.
+DEB_PKGS := pkg-config libyaml-dev libpcre2-dev libjansson-dev libtree-sitter-dev
+
+SRCS    := $(wildcard lint/*.c lint/*/*.c)
+OBJS    := $(SRCS:%.c=$(B)/obj/%.o)
+ASAN_OBJS := $(SRCS:%.c=$(B)/asan/%.o)
+RULES   := $(sort $(wildcard rules/NN*.yaml))
+
+.PHONY: all deps test demo bench asan install clean check-deps
+
+all: $(B)/nnlint
+
+# The build needs pkg-config to know the libraries; `make deps` installs them.
+# Every build target checks first and installs what is missing.
+check-deps:
+	@pkg-config --exists $(PKGS) 2>/dev/null || $(MAKE) --no-print-directory deps
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	@if [ ! -d grammars/node_modules ] || [ grammars/package-lock.json -nt grammars/node_modules ]; then \
+	  echo "installing pinned grammar sources (grammars/package-lock.json)"; \
+	  cd grammars && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch node_modules; \
+	fi
+
+LIBS = $(shell pkg-config --libs $(PKGS)) -lm
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+
+# Built-in rules are compiled in: rules/*.yaml -> build/rules_builtin.c
+$(B)/rules_builtin.c: $(RULES) lint/engine/embed.sh
+	@mkdir -p $(B)
+	sh lint/engine/embed.sh $(RULES) > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/%.o: %.c | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/nnlint: $(OBJS) $(B)/obj/rules_builtin.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/obj/rules_builtin.o: $(B)/rules_builtin.c
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# ---- sanitizers ----
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=undefined
+asan: $(B)/nnlint-asan
+$(B)/asan/%.o: %.c | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+$(B)/nnlint-asan: $(ASAN_OBJS) $(B)/rules_builtin.c
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) -o $@ $(ASAN_OBJS) $(B)/rules_builtin.c $(LIBS)
+
+# ---- use ----
+test: $(B)/nnlint
+	@sh tests/run.sh
+
+demo: $(B)/nnlint
+	-$(B)/nnlint fixtures/examples/
+
+bench: $(B)/nnlint
+	@sh bench/run.sh
+
+install: $(B)/nnlint
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	           $(DESTDIR)$(PREFIX)/share/nnlint/rules
+	install -m 755 $(B)/nnlint $(DESTDIR)$(PREFIX)/bin/nnlint
+	install -m 644 docs/nnlint.1 $(DESTDIR)$(PREFIX)/share/man/man1/nnlint.1
+	install -m 644 $(RULES) $(DESTDIR)$(PREFIX)/share/nnlint/rules/
+
+clean:
+	rm -rf $(B)
+
+-include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d)

@@ -1,0 +1,225 @@
+/*
+ * base.c - out-of-memory path, arena, arrays, string builder, names, files.
+ * Everything above this file allocates through it.
+ */
+#include "base.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void nnl_oom(void) {
+  fputs("nnlint: out of memory\n", stderr);
+  exit(2);
+}
+
+void *nnl_xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) nnl_oom();
+  return p;
+}
+
+void *nnl_xcalloc(size_t count, size_t size) {
+  void *p = calloc(count ? count : 1, size ? size : 1);
+  if (!p) nnl_oom();
+  return p;
+}
+
+void *nnl_xrealloc(void *p, size_t n) {
+  p = realloc(p, n ? n : 1);
+  if (!p) nnl_oom();
+  return p;
+}
+
+char *nnl_xstrdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  return memcpy(nnl_xmalloc(n), s, n);
+}
+
+/* ---- Arena ---- */
+struct nnl_arena_block {
+  nnl_arena_block *next;
+  size_t size;
+  _Alignas(16) unsigned char data[];
+};
+
+enum { ARENA_BLOCK = 64 * 1024 };
+
+void nnl_arena_init(nnl_arena *a) { memset(a, 0, sizeof *a); }
+
+void nnl_arena_free(nnl_arena *a) {
+  nnl_arena_block *b = a->head;
+  while (b) {
+    nnl_arena_block *next = b->next;
+    free(b);
+    b = next;
+  }
+  memset(a, 0, sizeof *a);
+}
+
+void *nnl_arena_alloc(nnl_arena *a, size_t n) {
+  if (n > SIZE_MAX - 32) nnl_oom();
+  n = (n + 15) & ~(size_t)15;
+  if (!a->head || a->used + n > a->head->size) {
+    size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+    nnl_arena_block *b = nnl_xmalloc(sizeof *b + size);
+    b->size = size;
+    if (a->head && n > ARENA_BLOCK / 4) {
+      /* A big block goes behind the head, so the head's free room stays. */
+      b->next = a->head->next;
+      a->head->next = b;
+      a->total += n;
+      return memset(b->data, 0, n);
+    }
+    b->next = a->head;
+    a->head = b;
+    a->used = 0;
+  }
+  void *p = a->head->data + a->used;
+  a->used += n;
+  a->total += n;
+  return memset(p, 0, n);
+}
+
+char *nnl_arena_strndup(nnl_arena *a, const char *s, size_t n) {
+  char *p = nnl_arena_alloc(a, n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *nnl_arena_strdup(nnl_arena *a, const char *s) {
+  return nnl_arena_strndup(a, s, strlen(s));
+}
+
+char *nnl_arena_vprintf(nnl_arena *a, const char *fmt, va_list ap) {
+  va_list ap2;
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap2);
+  va_end(ap2);
+  if (n < 0) n = 0;
+  char *p = nnl_arena_alloc(a, (size_t)n + 1);
+  vsnprintf(p, (size_t)n + 1, fmt, ap);
+  return p;
+}
+
+char *nnl_arena_printf(nnl_arena *a, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *p = nnl_arena_vprintf(a, fmt, ap);
+  va_end(ap);
+  return p;
+}
+
+/* ---- Arrays ---- */
+void nnl_array__grow(void **items, uint32_t *cap, uint32_t need, size_t elem) {
+  if (need <= *cap) return;
+  uint64_t ncap = *cap ? (uint64_t)*cap * 2 : 8;
+  while (ncap < need) ncap *= 2;
+  if (ncap > UINT32_MAX || ncap * elem > SIZE_MAX / 2) nnl_oom();
+  *items = nnl_xrealloc(*items, (size_t)ncap * elem);
+  *cap = (uint32_t)ncap;
+}
+
+/* ---- String builder ---- */
+void nnl_buf_put(nnl_buf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + n + 1) {
+      if (cap > SIZE_MAX / 2) nnl_oom();
+      cap *= 2;
+    }
+    b->s = nnl_xrealloc(b->s, cap);
+    b->cap = cap;
+  }
+  memcpy(b->s + b->len, s, n);
+  b->len += n;
+  b->s[b->len] = '\0';
+}
+
+void nnl_buf_puts(nnl_buf *b, const char *s) { nnl_buf_put(b, s, strlen(s)); }
+void nnl_buf_putc(nnl_buf *b, char c) { nnl_buf_put(b, &c, 1); }
+
+void nnl_buf_printf(nnl_buf *b, const char *fmt, ...) {
+  va_list ap, ap2;
+  va_start(ap, fmt);
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap2);
+  va_end(ap2);
+  if (n > 0) {
+    nnl_buf_put(b, "", 0); /* make sure s exists */
+    if (b->len + (size_t)n + 1 > b->cap) {
+      size_t cap = b->cap;
+      while (cap < b->len + (size_t)n + 1) cap *= 2;
+      b->s = nnl_xrealloc(b->s, cap);
+      b->cap = cap;
+    }
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+  }
+  va_end(ap);
+}
+
+void nnl_buf_free(nnl_buf *b) {
+  free(b->s);
+  memset(b, 0, sizeof *b);
+}
+
+const char *nnl_buf_str(nnl_buf *b) { return b->s ? b->s : ""; }
+
+/* ---- Names ---- */
+bool nnl_name_key(const char *name, char *out, size_t cap) {
+  size_t n = 0;
+  for (; *name; name++) {
+    unsigned char c = (unsigned char)*name;
+    if (c == '_' || c == '-') continue;
+    if (n + 1 >= cap) {
+      out[n] = '\0';
+      return false;
+    }
+    out[n++] = (char)tolower(c);
+  }
+  out[n] = '\0';
+  return true;
+}
+
+bool nnl_name_eq(const char *a, const char *b) {
+  for (;;) {
+    while (*a == '_' || *a == '-') a++;
+    while (*b == '_' || *b == '-') b++;
+    if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
+    if (!*a) return true;
+    a++, b++;
+  }
+}
+
+/* ---- Files ---- */
+int nnl_read_file(const char *path, char **buf, size_t *len, size_t max) {
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  if (!f) return -1;
+  nnl_buf b = {0};
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    if (b.len + n > max) {
+      if (f != stdin) fclose(f);
+      nnl_buf_free(&b);
+      errno = EFBIG;
+      return -1;
+    }
+    nnl_buf_put(&b, chunk, n);
+  }
+  int err = ferror(f);
+  if (f != stdin) fclose(f);
+  if (err) {
+    nnl_buf_free(&b);
+    errno = EIO;
+    return -1;
+  }
+  if (!b.s) nnl_buf_put(&b, "", 0);
+  *buf = b.s;
+  *len = b.len;
+  return 0;
+}

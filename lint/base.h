@@ -1,0 +1,107 @@
+/*
+ * base.h - the few things every stage of nnlint shares: the out-of-memory
+ * path, the per-document arena, one growable-array macro family, a string
+ * builder, byte spans, and name normalization for table lookups.
+ *
+ * Ownership: an nnl_arena owns every block it hands out; nnl_arena_free
+ * releases them all at once.  Arrays (NNL_ARRAY) own their items buffer and
+ * are freed with nnl_array_free unless they were built in an arena.
+ */
+#ifndef NNL_BASE_H
+#define NNL_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define NNL_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define NNL_NORETURN __attribute__((noreturn))
+#else
+#define NNL_PRINTF(f, a)
+#define NNL_NORETURN
+#endif
+
+/* Out of memory: print one line and exit with status 2.  The only path. */
+NNL_NORETURN void nnl_oom(void);
+void *nnl_xmalloc(size_t n);
+void *nnl_xcalloc(size_t count, size_t size);
+void *nnl_xrealloc(void *p, size_t n);
+char *nnl_xstrdup(const char *s);
+
+/* A byte range in a source buffer: [off, off+len).  len 0 is a point. */
+typedef struct nnl_span {
+  uint32_t off;
+  uint32_t len;
+} nnl_span;
+#define NNL_NOSPAN ((nnl_span){UINT32_MAX, 0})
+static inline bool nnl_span_ok(nnl_span s) { return s.off != UINT32_MAX; }
+
+/* ---- Arena: bump allocator; one per linted document. ---- */
+typedef struct nnl_arena_block nnl_arena_block;
+typedef struct nnl_arena {
+  nnl_arena_block *head;
+  size_t used;  /* bytes used in head */
+  size_t total; /* bytes handed out, for memory bounds */
+} nnl_arena;
+
+void nnl_arena_init(nnl_arena *a);
+void nnl_arena_free(nnl_arena *a);
+void *nnl_arena_alloc(nnl_arena *a, size_t n);         /* zeroed, 16-aligned */
+char *nnl_arena_strndup(nnl_arena *a, const char *s, size_t n);
+char *nnl_arena_strdup(nnl_arena *a, const char *s);
+char *nnl_arena_printf(nnl_arena *a, const char *fmt, ...) NNL_PRINTF(2, 3);
+char *nnl_arena_vprintf(nnl_arena *a, const char *fmt, va_list ap);
+
+/* ---- Growable arrays (tree-sitter's Array(T), with overflow checks). ----
+ *   NNL_ARRAY(int) xs = {0};  nnl_array_push(&xs, 3);  xs.items[0];
+ *   nnl_array_free(&xs);
+ */
+#define NNL_ARRAY(T)                                                           \
+  struct {                                                                     \
+    T *items;                                                                  \
+    uint32_t len;                                                              \
+    uint32_t cap;                                                              \
+  }
+
+void nnl_array__grow(void **items, uint32_t *cap, uint32_t need, size_t elem);
+#define nnl_array_reserve(a, n)                                                \
+  nnl_array__grow((void **)&(a)->items, &(a)->cap, (n), sizeof *(a)->items)
+#define nnl_array_push(a, v)                                                   \
+  (nnl_array_reserve((a), (a)->len + 1u), (a)->items[(a)->len++] = (v))
+/* Push a zeroed slot and return a pointer to it. */
+#define nnl_array_grow1(a)                                                     \
+  (nnl_array_reserve((a), (a)->len + 1u),                                      \
+   memset(&(a)->items[(a)->len], 0, sizeof *(a)->items),                       \
+   &(a)->items[(a)->len++])
+#define nnl_array_last(a) (&(a)->items[(a)->len - 1])
+#define nnl_array_free(a)                                                      \
+  (free((a)->items), (a)->items = NULL, (a)->len = (a)->cap = 0)
+
+/* ---- String builder ---- */
+typedef struct nnl_buf {
+  char *s;
+  size_t len, cap;
+} nnl_buf;
+void nnl_buf_put(nnl_buf *b, const char *s, size_t n);
+void nnl_buf_puts(nnl_buf *b, const char *s);
+void nnl_buf_putc(nnl_buf *b, char c);
+void nnl_buf_printf(nnl_buf *b, const char *fmt, ...) NNL_PRINTF(2, 3);
+void nnl_buf_free(nnl_buf *b);
+/* NUL-terminated contents ("" for an empty buffer); the buffer keeps it. */
+const char *nnl_buf_str(nnl_buf *b);
+
+/* ---- Names ----
+ * Model vocabulary is matched without regard to case, '_' or '-':
+ * "Conv2D", "conv2d", "conv_2d" all normalize to "conv2d".  Writes at most
+ * cap-1 bytes plus NUL into out; returns false if the name did not fit. */
+bool nnl_name_key(const char *name, char *out, size_t cap);
+/* Case-, '_'- and '-'-insensitive equality, as nnl_name_key compares. */
+bool nnl_name_eq(const char *a, const char *b);
+
+/* Read a whole file.  Returns 0 and a malloc'd buffer (NUL-terminated, the
+ * NUL not counted in *len), or -1 with errno set. */
+int nnl_read_file(const char *path, char **buf, size_t *len, size_t max);
+
+#endif

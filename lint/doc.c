@@ -1,0 +1,167 @@
+/*
+ * doc.c - documents, positions, and the one choke point for diagnostics.
+ * Every finding of every rule, and every NN000, goes through nnl_report.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nnlint.h"
+
+static const char *const severity_names[] = {"off", "info", "warning", "error"};
+
+const char *nnl_severity_name(nnl_severity s) {
+  return s <= NNL_SEV_ERROR ? severity_names[s] : "?";
+}
+
+int nnl_severity_parse(const char *s) {
+  for (int i = 0; i <= NNL_SEV_ERROR; i++)
+    if (strcmp(s, severity_names[i]) == 0) return i;
+  return -1;
+}
+
+nnl_doc *nnl_doc_new(const char *path, char *src, size_t len) {
+  nnl_doc *d = nnl_xcalloc(1, sizeof *d);
+  d->path = nnl_xstrdup(path);
+  d->src = src;
+  d->len = len;
+  nnl_arena_init(&d->arena);
+  return d;
+}
+
+void nnl_doc_free(nnl_doc *d) {
+  if (!d) return;
+  for (uint32_t i = 0; i < d->models.len; i++)
+    nnl_ir_model_free(d->models.items[i]);
+  nnl_array_free(&d->models);
+  nnl_array_free(&d->diags);
+  nnl_arena_free(&d->arena);
+  free(d->line_starts);
+  free((char *)d->path);
+  free(d->src);
+  free(d);
+}
+
+static void build_lines(nnl_doc *d) {
+  uint32_t n = 1;
+  for (size_t i = 0; i < d->len; i++)
+    if (d->src[i] == '\n') n++;
+  d->line_starts = nnl_xmalloc(sizeof *d->line_starts * n);
+  d->line_starts[0] = 0;
+  n = 1;
+  for (size_t i = 0; i < d->len; i++)
+    if (d->src[i] == '\n') d->line_starts[n++] = (uint32_t)i + 1;
+  d->n_lines = n;
+}
+
+void nnl_doc_position(nnl_doc *d, uint32_t off, uint32_t *line, uint32_t *col) {
+  if (!d->line_starts) build_lines(d);
+  if (off > d->len) off = (uint32_t)d->len;
+  /* the last line start <= off */
+  uint32_t lo = 0, hi = d->n_lines;
+  while (hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (d->line_starts[mid] <= off) lo = mid;
+    else hi = mid;
+  }
+  *line = lo + 1;
+  *col = off - d->line_starts[lo] + 1;
+}
+
+const char *nnl_doc_line(nnl_doc *d, uint32_t n, size_t *len) {
+  if (!d->line_starts) build_lines(d);
+  if (n == 0 || n > d->n_lines) {
+    *len = 0;
+    return "";
+  }
+  uint32_t start = d->line_starts[n - 1];
+  uint32_t end = n < d->n_lines ? d->line_starts[n] - 1 : (uint32_t)d->len;
+  if (end > start && d->src[end - 1] == '\r') end--;
+  *len = end - start;
+  return d->src + start;
+}
+
+/* An id matches a prefix list entry when it starts with it ("NN00" selects
+ * NN001..NN009, "ALL" everything). */
+static bool matches(const char **list, const char *id) {
+  for (; *list; list++)
+    if (strcmp(*list, "ALL") == 0 || strncmp(id, *list, strlen(*list)) == 0)
+      return true;
+  return false;
+}
+
+bool nnl_rule_selected(const nnl_ctx *cx, const char *id) {
+  if (strcmp(id, "NN000") == 0) return true; /* unreadable input always shows */
+  if (cx->select && !matches(cx->select, id)) return false;
+  if (cx->ignore && matches(cx->ignore, id)) return false;
+  return true;
+}
+
+static void vreport(nnl_ctx *cx, nnl_doc *doc, const char *rule,
+                    const char *name, nnl_severity sev, nnl_span at,
+                    const char *where, const char *fix, const char *fmt,
+                    va_list ap) {
+  if (sev == NNL_SEV_NONE || !nnl_rule_selected(cx, rule)) return;
+  if (!nnl_span_ok(at)) at = (nnl_span){0, 0};
+  if (at.off > doc->len) at.off = (uint32_t)doc->len;
+  if (at.len > doc->len - at.off) at.len = (uint32_t)(doc->len - at.off);
+  const char *msg = nnl_arena_vprintf(&doc->arena, fmt, ap);
+  /* The same finding twice (a `repeat:` copy, a shared span) shows once.
+   * Copies are reported one after another, so a short look back suffices. */
+  uint32_t back = doc->diags.len > 32 ? doc->diags.len - 32 : 0;
+  for (uint32_t i = back; i < doc->diags.len; i++) {
+    nnl_diag *o = &doc->diags.items[i];
+    if (o->span.off == at.off && o->span.len == at.len &&
+        strcmp(o->rule, rule) == 0 && strcmp(o->message, msg) == 0)
+      return;
+  }
+  nnl_diag *dg = nnl_array_grow1(&doc->diags);
+  dg->rule = rule;
+  dg->name = name;
+  dg->severity = sev;
+  dg->span = at;
+  dg->where = where ? nnl_arena_strdup(&doc->arena, where) : NULL;
+  dg->message = msg;
+  dg->fix = fix ? nnl_arena_strdup(&doc->arena, fix) : NULL;
+  if (sev > cx->worst) cx->worst = sev;
+}
+
+void nnl_report(nnl_ctx *cx, nnl_doc *doc, const char *rule, const char *name,
+                nnl_severity sev, nnl_span at, const char *where,
+                const char *fix, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vreport(cx, doc, rule, name, sev, at, where, fix, fmt, ap);
+  va_end(ap);
+}
+
+void nnl_report_bad_input(nnl_ctx *cx, nnl_doc *doc, nnl_span at,
+                          const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vreport(cx, doc, "NN000", "bad-input", NNL_SEV_ERROR, at, NULL, NULL, fmt,
+          ap);
+  va_end(ap);
+  doc->failed = true;
+  cx->any_failure = true;
+}
+
+void nnl_error_set(nnl_error *e, const char *path, uint32_t line,
+                   uint32_t col, const char *fmt, ...) {
+  snprintf(e->path, sizeof e->path, "%s", path ? path : "");
+  e->line = line;
+  e->col = col;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+  va_end(ap);
+}
+
+void nnl_error_print(const nnl_error *e, FILE *out) {
+  if (e->path[0] && e->line)
+    fprintf(out, "%s:%u:%u: error: %s\n", e->path, e->line, e->col, e->msg);
+  else if (e->path[0])
+    fprintf(out, "%s: error: %s\n", e->path, e->msg);
+  else
+    fprintf(out, "nnlint: error: %s\n", e->msg);
+}

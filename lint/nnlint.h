@@ -1,0 +1,149 @@
+/*
+ * nnlint.h - the pipeline: documents, diagnostics, the run context, and the
+ * entry points of each stage.
+ *
+ *   nnl_doc (bytes) --front end--> models (ir.h) --engine--> nnl_diag[]
+ *                   --reporter--> text | json
+ *
+ * Ownership: an nnl_doc owns its source bytes, its arena (models, messages)
+ * and its diagnostics; nnl_doc_free releases all of it.  The nnl_ctx owns
+ * the loaded rules and the run options, and outlives every document.
+ */
+#ifndef NNL_NNLINT_H
+#define NNL_NNLINT_H
+
+#include <stdio.h>
+
+#include "base.h"
+#include "ir.h"
+
+#define NNL_VERSION "0.1.0"
+#define NNL_HELP_BASE "https://github.com/nnlint/nnlint/blob/main/docs/rules.md#"
+
+/* ---- limits on hostile input ---- */
+enum {
+  NNL_MAX_DEPTH = 256,           /* nesting of YAML/JSON/expressions */
+  NNL_MAX_LAYERS = 200000,       /* layers in one model, repeats included */
+  NNL_MAX_REPEAT = 100000,       /* one `repeat:` count */
+  NNL_MAX_ALIAS_NODES = 1000000, /* YAML nodes produced by alias expansion */
+};
+#define NNL_MAX_FILE_SIZE ((size_t)512 * 1024 * 1024)
+
+typedef enum nnl_severity {
+  NNL_SEV_NONE = 0,
+  NNL_SEV_INFO = 1,
+  NNL_SEV_WARNING = 2,
+  NNL_SEV_ERROR = 3
+} nnl_severity;
+const char *nnl_severity_name(nnl_severity s);
+/* "error" | "warning" | "info" (also "off" -> NONE); -1 if not one. */
+int nnl_severity_parse(const char *s);
+
+/* ---- formats (front ends) ---- */
+typedef enum nnl_format {
+  NNL_FMT_UNKNOWN = 0,
+  NNL_FMT_YAML_SPEC, /* nnlint YAML model spec (model-spec.md) */
+} nnl_format;
+
+/* ---- diagnostics ---- */
+typedef struct nnl_diag {
+  const char *rule;     /* "NN007"; "NN000" for unreadable input */
+  const char *name;     /* "output-activation" */
+  nnl_severity severity;
+  nnl_span span;        /* byte span in the document */
+  const char *where;    /* logical location (binary formats), or NULL */
+  const char *message;  /* doc arena */
+  const char *fix;      /* doc arena, or NULL */
+} nnl_diag;
+
+typedef struct nnl_doc {
+  const char *path;     /* as given on the command line (heap) */
+  char *src;            /* the bytes, NUL-terminated (heap) */
+  size_t len;
+  nnl_format format;
+  nnl_arena arena;
+  NNL_ARRAY(nnl_model *) models;
+  NNL_ARRAY(nnl_diag) diags;
+  bool skipped;         /* not a model file: nothing to lint */
+  bool failed;          /* NN000: could not be read or parsed */
+  const char *skip_reason;
+  /* line map, built lazily by nnl_doc_position */
+  uint32_t *line_starts;
+  uint32_t n_lines;
+} nnl_doc;
+
+/* A document over a copy of path; src is taken over (freed with the doc). */
+nnl_doc *nnl_doc_new(const char *path, char *src, size_t len);
+void nnl_doc_free(nnl_doc *d);
+/* 1-based line and column (in bytes) of a byte offset. */
+void nnl_doc_position(nnl_doc *d, uint32_t off, uint32_t *line, uint32_t *col);
+/* The text of 1-based line n, without its newline. */
+const char *nnl_doc_line(nnl_doc *d, uint32_t n, size_t *len);
+
+/* A tool error (bad option, bad rule file, bad config): not a finding.
+ * path/line/col say where, when there is a where (line 0: none). */
+typedef struct nnl_error {
+  char path[1024];
+  uint32_t line, col;
+  char msg[1024];
+} nnl_error;
+void nnl_error_set(nnl_error *e, const char *path, uint32_t line,
+                   uint32_t col, const char *fmt, ...) NNL_PRINTF(5, 6);
+/* "path:line:col: msg" (or "path: msg", or "msg") into stderr. */
+void nnl_error_print(const nnl_error *e, FILE *out);
+
+/* ---- rules (engine/engine.h has the rule API) ---- */
+typedef struct nnl_rule nnl_rule;
+typedef struct nnl_ruleset nnl_ruleset;
+
+/* ---- the run ---- */
+typedef struct nnl_ctx {
+  nnl_ruleset *rules;
+  /* rule selection: NULL-terminated id prefixes ("NN00", "NN007") */
+  const char **select;
+  const char **ignore;
+  nnl_severity fail_on;
+  bool verbose;
+  FILE *log;            /* --verbose notes (stderr) */
+  /* results */
+  nnl_severity worst;   /* worst reported severity over the run */
+  bool any_failure;     /* some file got NN000 or could not be read */
+} nnl_ctx;
+
+/* The one choke point for findings: applies selection and severity
+ * overrides, records the diagnostic in doc and tracks the worst severity.
+ * fix may be NULL. */
+void nnl_report(nnl_ctx *cx, nnl_doc *doc, const char *rule, const char *name,
+                nnl_severity sev, nnl_span at, const char *where,
+                const char *fix, const char *fmt, ...) NNL_PRINTF(9, 10);
+/* NN000 at `at`: the file could not be read or parsed.  Marks doc failed. */
+void nnl_report_bad_input(nnl_ctx *cx, nnl_doc *doc, nnl_span at,
+                          const char *fmt, ...) NNL_PRINTF(4, 5);
+/* Is the rule id enabled by --select/--ignore? */
+bool nnl_rule_selected(const nnl_ctx *cx, const char *id);
+
+/* ---- front ends ----
+ * Each parses doc->src into doc->models (derived facts computed) and
+ * returns 0, or reports NN000 itself and returns -1, or sets doc->skipped
+ * (with a reason) and returns 0 when the file is not a model. */
+int nnl_parse_yaml_spec(nnl_ctx *cx, nnl_doc *doc);
+
+/* Detect the format from the path and, where needed, the content. */
+nnl_format nnl_detect_format(const char *path, const char *src, size_t len);
+/* Run the front end of doc->format (detecting it first if unknown). */
+int nnl_frontend_run(nnl_ctx *cx, nnl_doc *doc);
+
+/* ---- engine ---- */
+/* Run every selected rule over every model of doc. */
+void nnl_engine_run(nnl_ctx *cx, nnl_doc *doc);
+
+/* ---- reporters ---- */
+typedef enum nnl_output_format { NNL_OUT_TEXT, NNL_OUT_JSON } nnl_output_format;
+typedef struct nnl_reporter nnl_reporter;
+nnl_reporter *nnl_reporter_new(nnl_output_format f, FILE *out, bool color);
+/* Print the diagnostics of one document (in span order). */
+void nnl_reporter_doc(nnl_reporter *r, nnl_doc *doc);
+/* Finish the output (closing brackets, summaries) and free r. */
+void nnl_reporter_finish(nnl_reporter *r);
+
+#endif
