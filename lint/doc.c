@@ -2,9 +2,14 @@
  * doc.c - documents, positions, and the one choke point for diagnostics.
  * Every finding of every rule, and every NN000, goes through nnl_report.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "nnlint.h"
 
@@ -38,8 +43,66 @@ void nnl_doc_free(nnl_doc *d) {
   nnl_arena_free(&d->arena);
   free(d->line_starts);
   free((char *)d->path);
-  free(d->src);
+  if (d->mapped) {
+    if (d->len) munmap(d->src, d->len);
+  } else {
+    free(d->src);
+  }
   free(d);
+}
+
+nnl_doc *nnl_doc_open(const char *path, const char *fmt_path, nnl_error *err) {
+  bool is_stdin = strcmp(path, "-") == 0;
+  nnl_format f = nnl_detect_format(fmt_path ? fmt_path : path, NULL, 0);
+  if (!is_stdin) {
+    struct stat st;
+    if (stat(path, &st) != 0) {
+      nnl_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
+      return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      nnl_error_set(err, path, 0, 0, "is a directory");
+      return NULL;
+    }
+    if ((size_t)st.st_size > NNL_MAX_FILE_SIZE) {
+      nnl_error_set(err, path, 0, 0, "file too large (%lld bytes, limit %zu)",
+                    (long long)st.st_size, NNL_MAX_FILE_SIZE);
+      return NULL;
+    }
+    if (f == NNL_FMT_ONNX && S_ISREG(st.st_mode)) {
+      /* Binary models are read in place: tensor data is never copied. */
+      int fd = open(path, O_RDONLY);
+      if (fd < 0) {
+        nnl_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
+        return NULL;
+      }
+      void *p = NULL;
+      if (st.st_size > 0) {
+        p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) {
+          nnl_error_set(err, path, 0, 0, "cannot map: %s", strerror(errno));
+          close(fd);
+          return NULL;
+        }
+      }
+      close(fd);
+      nnl_doc *d = nnl_doc_new(path, p ? p : (char *)"", (size_t)st.st_size);
+      d->mapped = p != NULL;
+      if (!p) d->src = nnl_xstrdup("");
+      d->format = f;
+      return d;
+    }
+  }
+  char *buf;
+  size_t len;
+  if (nnl_read_file(path, &buf, &len, NNL_MAX_FILE_SIZE) != 0) {
+    nnl_error_set(err, is_stdin ? "<stdin>" : path, 0, 0, "cannot read: %s",
+                  strerror(errno));
+    return NULL;
+  }
+  nnl_doc *d = nnl_doc_new(path, buf, len);
+  d->format = f;
+  return d;
 }
 
 static void build_lines(nnl_doc *d) {

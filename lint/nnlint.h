@@ -39,11 +39,27 @@ const char *nnl_severity_name(nnl_severity s);
 /* "error" | "warning" | "info" (also "off" -> NONE); -1 if not one. */
 int nnl_severity_parse(const char *s);
 
+/* A tool error (bad option, bad rule file, bad config): not a finding.
+ * path/line/col say where, when there is a where (line 0: none). */
+typedef struct nnl_error {
+  char path[1024];
+  uint32_t line, col;
+  char msg[1024];
+} nnl_error;
+void nnl_error_set(nnl_error *e, const char *path, uint32_t line,
+                   uint32_t col, const char *fmt, ...) NNL_PRINTF(5, 6);
+/* "path:line:col: msg" (or "path: msg", or "msg") into stderr. */
+void nnl_error_print(const nnl_error *e, FILE *out);
+
 /* ---- formats (front ends) ---- */
 typedef enum nnl_format {
   NNL_FMT_UNKNOWN = 0,
   NNL_FMT_YAML_SPEC, /* nnlint YAML model spec (model-spec.md) */
+  NNL_FMT_ONNX,      /* binary ModelProto */
+  NNL_FMT_ONNX_TEXT, /* the onnx.parser textual syntax */
 } nnl_format;
+/* "yaml", "onnx", "onnx-text" */
+const char *nnl_format_name(nnl_format f);
 
 /* ---- diagnostics ---- */
 typedef struct nnl_diag {
@@ -58,8 +74,11 @@ typedef struct nnl_diag {
 
 typedef struct nnl_doc {
   const char *path;     /* as given on the command line (heap) */
-  char *src;            /* the bytes, NUL-terminated (heap) */
+  char *src;            /* the bytes: heap and NUL-terminated, or (for
+                           binary formats) a read-only mapping of len bytes
+                           with no NUL after it */
   size_t len;
+  bool mapped;          /* src is an mmap (nnl_doc_free unmaps) */
   nnl_format format;
   nnl_arena arena;
   NNL_ARRAY(nnl_model *) models;
@@ -75,22 +94,15 @@ typedef struct nnl_doc {
 /* A document over a copy of path; src is taken over (freed with the doc). */
 nnl_doc *nnl_doc_new(const char *path, char *src, size_t len);
 void nnl_doc_free(nnl_doc *d);
+/* Open path ("-": standard input) as a document: binary formats are mapped,
+ * text is read.  fmt_path names the file for format detection (the
+ * --stdin-filename); NULL: path.  Returns NULL with err filled when the
+ * file cannot be read (too large, a directory, no permission). */
+nnl_doc *nnl_doc_open(const char *path, const char *fmt_path, nnl_error *err);
 /* 1-based line and column (in bytes) of a byte offset. */
 void nnl_doc_position(nnl_doc *d, uint32_t off, uint32_t *line, uint32_t *col);
 /* The text of 1-based line n, without its newline. */
 const char *nnl_doc_line(nnl_doc *d, uint32_t n, size_t *len);
-
-/* A tool error (bad option, bad rule file, bad config): not a finding.
- * path/line/col say where, when there is a where (line 0: none). */
-typedef struct nnl_error {
-  char path[1024];
-  uint32_t line, col;
-  char msg[1024];
-} nnl_error;
-void nnl_error_set(nnl_error *e, const char *path, uint32_t line,
-                   uint32_t col, const char *fmt, ...) NNL_PRINTF(5, 6);
-/* "path:line:col: msg" (or "path: msg", or "msg") into stderr. */
-void nnl_error_print(const nnl_error *e, FILE *out);
 
 /* ---- rules (engine/engine.h has the rule API) ---- */
 typedef struct nnl_rule nnl_rule;
@@ -127,6 +139,8 @@ bool nnl_rule_selected(const nnl_ctx *cx, const char *id);
  * returns 0, or reports NN000 itself and returns -1, or sets doc->skipped
  * (with a reason) and returns 0 when the file is not a model. */
 int nnl_parse_yaml_spec(nnl_ctx *cx, nnl_doc *doc);
+int nnl_parse_onnx(nnl_ctx *cx, nnl_doc *doc);      /* frontend/onnx_binary.c */
+int nnl_parse_onnx_text(nnl_ctx *cx, nnl_doc *doc); /* frontend/onnx_text.c */
 
 /* Detect the format from the path and, where needed, the content. */
 nnl_format nnl_detect_format(const char *path, const char *src, size_t len);
