@@ -83,7 +83,7 @@ demo: $(B)/nnlint
 	-$(B)/nnlint fixtures/examples/
 
 bench: $(B)/nnlint
-	@sh bench/run.sh
+	@B=$(B) CC="$(CC)" sh bench/run.sh
 
 install: $(B)/nnlint
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -68,6 +68,7 @@ nnl_act nnl_act_lookup(const char *name) {
 /* ---- builders ---- */
 nnl_model *nnl_ir_model_new(nnl_arena *a) {
   nnl_model *m = nnl_arena_alloc(a, sizeof *m);
+  m->arena = a;
   m->output_layer = -1;
   m->at = NNL_NOSPAN;
   return m;

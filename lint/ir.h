@@ -273,6 +273,7 @@ typedef struct nnl_training {
 } nnl_training;
 
 typedef struct nnl_model {
+  nnl_arena *arena;   /* the document's arena (nnl_ir_model_new) */
   nnl_span at;
   nnl_str name;
   nnl_str task;       /* declared */

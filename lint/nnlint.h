@@ -141,6 +141,9 @@ bool nnl_rule_selected(const nnl_ctx *cx, const char *id);
 int nnl_parse_yaml_spec(nnl_ctx *cx, nnl_doc *doc);
 int nnl_parse_onnx(nnl_ctx *cx, nnl_doc *doc);      /* frontend/onnx_binary.c */
 int nnl_parse_onnx_text(nnl_ctx *cx, nnl_doc *doc); /* frontend/onnx_text.c */
+/* Does src look like the onnx.parser syntax (not protobuf text format,
+ * which some tools also name .onnxtxt)?  frontend/onnx_text.c */
+bool nnl_onnx_text_sniff(const char *src, size_t len);
 
 /* Detect the format from the path and, where needed, the content. */
 nnl_format nnl_detect_format(const char *path, const char *src, size_t len);
@@ -157,6 +160,10 @@ typedef struct nnl_reporter nnl_reporter;
 nnl_reporter *nnl_reporter_new(nnl_output_format f, FILE *out, bool color);
 /* Print the diagnostics of one document (in span order). */
 void nnl_reporter_doc(nnl_reporter *r, nnl_doc *doc);
+/* A file that could not be opened: an NN000 error at line 1, column 1
+ * ("path: error: msg" in text). */
+void nnl_reporter_unreadable(nnl_reporter *r, const char *path,
+                             const char *msg);
 /* Finish the output (closing brackets, summaries) and free r. */
 void nnl_reporter_finish(nnl_reporter *r);
 

@@ -39,7 +39,7 @@ void nnl_ruleset_free(nnl_ruleset *rs);
  * whose id is already loaded replaces the earlier one. */
 int nnl_ruleset_add(nnl_ruleset *rs, const char *path, const char *text,
                     size_t len, nnl_error *err);
-/* The rules compiled into the binary (rules/*.yaml at build time). */
+/* The rules compiled into the binary (rules/NN*.yaml at build time). */
 int nnl_ruleset_load_builtin(nnl_ruleset *rs, nnl_error *err);
 /* Every *.yaml / *.yml file of dir, in name order. */
 int nnl_ruleset_load_dir(nnl_ruleset *rs, const char *dir, nnl_error *err);

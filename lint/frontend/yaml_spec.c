@@ -1,0 +1,1613 @@
+/*
+ * yaml_spec.c - the nnlint YAML model spec front end (model-spec.md).
+ *
+ *   bytes --libyaml events--> node tree per YAML document (scratch arena,
+ *         byte spans) --walk--> one nnl_model per document that is a spec
+ *
+ * One pass over libyaml's events builds the tree: nodes are bump-allocated,
+ * children are linked, anchors go in a hash table, and every node knows how
+ * many nodes a walk through it visits with aliases expanded, so an alias
+ * bomb is refused at the alias that crosses NNL_MAX_ALIAS_NODES without
+ * being expanded.  The walk then reads the spec's schema; it never follows
+ * tags (a !!python/object is an unknown value) and never executes anything.
+ *
+ * Spans: libyaml counts marks in characters; they are turned into byte
+ * offsets here (a moving cursor for non-ASCII text), so every IR value
+ * points at its exact bytes.  Everything kept in the IR is copied into the
+ * document's arena; the tree is dropped after each YAML document.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "nnlint.h"
+
+/* ---- the node tree ---- */
+enum { Y_SCALAR, Y_SEQ, Y_MAP, Y_ALIAS };
+/* What a tag says: nothing, a standard scalar type, or something nnlint
+ * does not construct (!!python/object, !custom). */
+enum { T_NONE, T_STR, T_NUM, T_BOOL, T_NULL, T_OTHER };
+
+typedef struct ynode ynode;
+struct ynode {
+  uint8_t kind;
+  uint8_t plain; /* plain scalar: may be a number, bool or null */
+  uint8_t tag;   /* T_* */
+  uint8_t open;  /* collection not finished yet (an alias to it recurses) */
+  uint8_t flow;
+  uint32_t n;    /* scalar: bytes; collection: children */
+  nnl_span at;
+  const char *s; /* scalar text (NUL-terminated) */
+  ynode *kids, *last, *next;
+  ynode *target;  /* Y_ALIAS: the anchored node */
+  uint64_t size;  /* nodes a walk visits, aliases expanded (saturating) */
+};
+
+#define SIZE_CAP ((uint64_t)1 << 40)
+enum { MAX_MERGE_DEPTH = 16, MAX_MERGE_SOURCES = 64, MAX_CONFIG_DEPTH = 4 };
+
+/* ---- string-keyed hash table (anchors, layer names) ---- */
+typedef struct htab {
+  struct hent {
+    const char *key;
+    void *val;
+  } *e;
+  uint32_t n, cap; /* cap: 0 or a power of two */
+} htab;
+
+static uint32_t hash_str(const char *s) {
+  uint32_t h = 2166136261u;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+static struct hent *ht_find(htab *t, const char *key) {
+  if (!t->cap) return NULL;
+  for (uint32_t i = hash_str(key) & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+    if (!t->e[i].key) return &t->e[i];
+    if (strcmp(t->e[i].key, key) == 0) return &t->e[i];
+  }
+}
+
+static void *ht_get(htab *t, const char *key) {
+  struct hent *e = ht_find(t, key);
+  return e && e->key ? e->val : NULL;
+}
+
+/* Insert or replace; returns the previous value (NULL if none). */
+static void *ht_put(htab *t, const char *key, void *val) {
+  if ((t->n + 1) * 2 > t->cap) {
+    htab g = {0};
+    g.cap = t->cap ? t->cap * 2 : 16;
+    if (g.cap > UINT32_MAX / 4) nnl_oom();
+    g.e = nnl_xcalloc(g.cap, sizeof *g.e);
+    for (uint32_t i = 0; i < t->cap; i++)
+      if (t->e[i].key) *ht_find(&g, t->e[i].key) = t->e[i], g.n++;
+    free(t->e);
+    *t = g;
+  }
+  struct hent *e = ht_find(t, key);
+  void *old = e->key ? e->val : NULL;
+  if (!e->key) t->n++;
+  e->key = key;
+  e->val = val;
+  return old;
+}
+
+static void ht_free(htab *t) {
+  free(t->e);
+  memset(t, 0, sizeof *t);
+}
+
+/* ---- parser state ---- */
+typedef struct yp {
+  nnl_ctx *cx;
+  nnl_doc *doc;
+  nnl_arena *a;  /* the document's arena: everything the IR keeps */
+  nnl_arena tree; /* nodes of the current YAML document */
+  htab anchors;
+  uint64_t alias_nodes;
+  /* character index -> byte offset */
+  size_t bom;
+  bool ascii, utf16;
+  size_t ci, bi;
+} yp;
+
+static uint32_t byte_off(yp *p, size_t idx) {
+  size_t len = p->doc->len, off;
+  if (p->ascii) {
+    off = p->bom + idx;
+  } else if (p->utf16) {
+    off = p->bom + 2 * idx; /* exact for the Basic Multilingual Plane */
+  } else {
+    const unsigned char *s = (const unsigned char *)p->doc->src;
+    while (p->ci < idx && p->bi < len) {
+      unsigned char c = s[p->bi];
+      p->bi += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+      p->ci++;
+    }
+    while (p->ci > idx && p->bi > p->bom) {
+      p->bi--;
+      while (p->bi > p->bom && (s[p->bi] & 0xC0) == 0x80) p->bi--;
+      p->ci--;
+    }
+    off = p->bi;
+  }
+  if (off > len) off = len;
+  return (uint32_t)off;
+}
+
+static nnl_span span_of(yp *p, yaml_mark_t a, yaml_mark_t b) {
+  uint32_t s = byte_off(p, a.index), e = byte_off(p, b.index);
+  return (nnl_span){s, e > s ? e - s : 0};
+}
+
+/* NN000 at `at`; returns -1 so callers can `return bad(...)`. */
+static int bad(yp *p, nnl_span at, const char *fmt, ...) NNL_PRINTF(3, 4);
+static int bad(yp *p, nnl_span at, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  const char *msg = nnl_arena_vprintf(p->a, fmt, ap);
+  va_end(ap);
+  nnl_report_bad_input(p->cx, p->doc, at, "%s", msg);
+  return -1;
+}
+#define TRY(x)                                                                 \
+  do {                                                                         \
+    if ((x) < 0) return -1;                                                    \
+  } while (0)
+
+/* ---- building the tree from events ---- */
+static uint8_t tag_class(const yaml_char_t *tag, bool scalar) {
+  static const char std[] = "tag:yaml.org,2002:";
+  if (!tag) return T_NONE;
+  const char *t = (const char *)tag;
+  if (strcmp(t, "!") == 0) return T_STR; /* non-specific: a string */
+  if (strncmp(t, std, sizeof std - 1) != 0) return T_OTHER;
+  t += sizeof std - 1;
+  if (scalar) {
+    if (strcmp(t, "str") == 0) return T_STR;
+    if (strcmp(t, "int") == 0 || strcmp(t, "float") == 0) return T_NUM;
+    if (strcmp(t, "bool") == 0) return T_BOOL;
+    if (strcmp(t, "null") == 0) return T_NULL;
+    return T_OTHER;
+  }
+  return strcmp(t, "map") == 0 || strcmp(t, "seq") == 0 ||
+                 strcmp(t, "omap") == 0
+             ? T_NONE
+             : T_OTHER;
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b) {
+  return a + b > SIZE_CAP ? SIZE_CAP : a + b;
+}
+
+static void attach(ynode **stack, uint32_t depth, ynode **root, ynode *n) {
+  if (depth == 0) {
+    if (!*root) *root = n;
+    return;
+  }
+  ynode *parent = stack[depth - 1];
+  if (parent->last) parent->last->next = n;
+  else parent->kids = n;
+  parent->last = n;
+  parent->n++;
+}
+
+static void anchor(yp *p, const yaml_char_t *name, ynode *n) {
+  if (!name) return;
+  ht_put(&p->anchors, nnl_arena_strdup(&p->tree, (const char *)name), n);
+}
+
+/* The message for a libyaml failure, at its problem mark. */
+static void yaml_failed(yp *p, yaml_parser_t *ps) {
+  if (ps->error == YAML_MEMORY_ERROR) nnl_oom();
+  nnl_span at;
+  if (ps->error == YAML_READER_ERROR)
+    at = (nnl_span){(uint32_t)(ps->problem_offset < p->doc->len
+                                   ? ps->problem_offset
+                                   : p->doc->len),
+                    0};
+  else
+    at = (nnl_span){byte_off(p, ps->problem_mark.index), 0};
+  const char *problem = ps->problem ? ps->problem : "cannot parse";
+  if (ps->context)
+    nnl_report_bad_input(p->cx, p->doc, at, "invalid YAML: %s %s",
+                         problem, ps->context);
+  else
+    nnl_report_bad_input(p->cx, p->doc, at, "invalid YAML: %s", problem);
+}
+
+static int model_of_document(yp *p, ynode *root, bool *is_spec);
+
+/* Read the whole stream; call model_of_document at each document's end.
+ * Returns 0, or -1 after an NN000.  *specs counts spec documents. */
+static int read_stream(yp *p, uint32_t *specs) {
+  yaml_parser_t ps;
+  yaml_event_t ev;
+  ynode *stack[NNL_MAX_DEPTH + 1];
+  uint32_t depth = 0;
+  ynode *root = NULL;
+  int rc = 0;
+  if (!yaml_parser_initialize(&ps)) nnl_oom();
+  yaml_parser_set_input_string(&ps, (const unsigned char *)p->doc->src,
+                               p->doc->len);
+  for (bool done = false; !done && rc == 0;) {
+    if (!yaml_parser_parse(&ps, &ev)) {
+      yaml_failed(p, &ps);
+      rc = -1;
+      break;
+    }
+    ynode *n = NULL;
+    switch (ev.type) {
+    case YAML_STREAM_END_EVENT:
+      done = true;
+      break;
+    case YAML_DOCUMENT_START_EVENT:
+      nnl_arena_free(&p->tree);
+      nnl_arena_init(&p->tree);
+      ht_free(&p->anchors);
+      depth = 0;
+      root = NULL;
+      break;
+    case YAML_DOCUMENT_END_EVENT: {
+      bool is_spec = false;
+      rc = model_of_document(p, root, &is_spec);
+      if (is_spec) (*specs)++;
+      break;
+    }
+    case YAML_SCALAR_EVENT:
+      n = nnl_arena_alloc(&p->tree, sizeof *n);
+      n->kind = Y_SCALAR;
+      n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+      n->tag = tag_class(ev.data.scalar.tag, true);
+      n->at = span_of(p, ev.start_mark, ev.end_mark);
+      n->s = nnl_arena_strndup(&p->tree, (const char *)ev.data.scalar.value,
+                               ev.data.scalar.length);
+      n->n = ev.data.scalar.length > UINT32_MAX
+                 ? UINT32_MAX
+                 : (uint32_t)ev.data.scalar.length;
+      n->size = 1;
+      attach(stack, depth, &root, n);
+      if (depth) stack[depth - 1]->size = sat_add(stack[depth - 1]->size, 1);
+      anchor(p, ev.data.scalar.anchor, n);
+      break;
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT: {
+      bool seq = ev.type == YAML_SEQUENCE_START_EVENT;
+      nnl_span at = span_of(p, ev.start_mark, ev.end_mark);
+      if (depth >= NNL_MAX_DEPTH) {
+        rc = bad(p, at, "nesting deeper than %d levels", NNL_MAX_DEPTH);
+        break;
+      }
+      n = nnl_arena_alloc(&p->tree, sizeof *n);
+      n->kind = seq ? Y_SEQ : Y_MAP;
+      n->tag = tag_class(seq ? ev.data.sequence_start.tag
+                             : ev.data.mapping_start.tag,
+                         false);
+      n->flow = seq ? ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+                    : ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
+      n->at = at;
+      n->open = 1;
+      n->size = 1;
+      attach(stack, depth, &root, n);
+      anchor(p, seq ? ev.data.sequence_start.anchor
+                    : ev.data.mapping_start.anchor,
+             n);
+      stack[depth++] = n;
+      break;
+    }
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT: {
+      if (!depth) break;
+      n = stack[--depth];
+      n->open = 0;
+      /* A block collection ends with its last child; a flow one at its
+       * closing bracket. */
+      uint32_t end;
+      if (n->flow || !n->last)
+        end = byte_off(p, ev.end_mark.index);
+      else
+        end = n->last->at.off + n->last->at.len;
+      if (n->last && end < n->last->at.off + n->last->at.len)
+        end = n->last->at.off + n->last->at.len;
+      n->at.len = end > n->at.off ? end - n->at.off : 0;
+      if (depth) stack[depth - 1]->size = sat_add(stack[depth - 1]->size, n->size);
+      break;
+    }
+    case YAML_ALIAS_EVENT: {
+      nnl_span at = span_of(p, ev.start_mark, ev.end_mark);
+      const char *name = (const char *)ev.data.alias.anchor;
+      ynode *t = ht_get(&p->anchors, name);
+      if (!t) {
+        rc = bad(p, at, "alias *%s names no anchor defined before it", name);
+        break;
+      }
+      if (t->open) {
+        rc = bad(p, at, "alias *%s refers to a node that contains it", name);
+        break;
+      }
+      p->alias_nodes = sat_add(p->alias_nodes, t->size);
+      if (p->alias_nodes > NNL_MAX_ALIAS_NODES) {
+        rc = bad(p, at,
+                 "alias expansion too large: more than %d nodes through "
+                 "aliases",
+                 NNL_MAX_ALIAS_NODES);
+        break;
+      }
+      n = nnl_arena_alloc(&p->tree, sizeof *n);
+      n->kind = Y_ALIAS;
+      n->target = t;
+      n->at = at;
+      n->size = t->size;
+      attach(stack, depth, &root, n);
+      if (depth) stack[depth - 1]->size = sat_add(stack[depth - 1]->size, t->size);
+      break;
+    }
+    default:
+      break;
+    }
+    yaml_event_delete(&ev);
+  }
+  yaml_parser_delete(&ps);
+  return rc;
+}
+
+/* ---- reading values ---- */
+static ynode *deref(ynode *n) { return n && n->kind == Y_ALIAS ? n->target : n; }
+
+static bool is_null(ynode *v) {
+  if (!v) return true;
+  if (v->kind != Y_SCALAR) return false;
+  if (v->tag == T_NULL) return true;
+  if (!v->plain || v->tag != T_NONE) return false;
+  const char *s = v->s;
+  return !*s || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+         strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+/* 1 true, 0 false, -1 not a boolean (YAML 1.1 words, as PyYAML reads). */
+static int as_bool(ynode *v) {
+  static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes",
+                                    "YES",  "on",   "On",   "ON"};
+  static const char *const no[] = {"false", "False", "FALSE", "no", "No",
+                                   "NO",    "off",   "Off",   "OFF"};
+  if (!v || v->kind != Y_SCALAR || !(v->plain || v->tag == T_BOOL)) return -1;
+  for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+    if (strcmp(v->s, yes[i]) == 0) return 1;
+    if (strcmp(v->s, no[i]) == 0) return 0;
+  }
+  return -1;
+}
+
+/* A YAML 1.1/1.2 number: 12, -3, 1_000, 0x1F, 0o17, 0b101, 1.5, .01, 1e-4,
+ * 6.02E+23, .inf, -.Inf, .nan.  Quoted numbers are read too (a linter
+ * should not fail on learning_rate: "1e-4").  Returns false otherwise. */
+static bool parse_number(const char *s, double *out) {
+  char buf[80];
+  size_t n = 0;
+  bool neg = false;
+  if (*s == '+' || *s == '-') neg = *s++ == '-';
+  if (strcmp(s, ".inf") == 0 || strcmp(s, ".Inf") == 0 ||
+      strcmp(s, ".INF") == 0) {
+    *out = neg ? -INFINITY : INFINITY;
+    return true;
+  }
+  if (strcmp(s, ".nan") == 0 || strcmp(s, ".NaN") == 0 ||
+      strcmp(s, ".NAN") == 0) {
+    *out = NAN;
+    return true;
+  }
+  int base = 10;
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) base = 16, s += 2;
+  else if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O')) base = 8, s += 2;
+  else if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) base = 2, s += 2;
+  bool digit = false;
+  for (; *s; s++) {
+    char c = *s;
+    if (c == '_' && n > 0) continue; /* YAML 1.1 digit groups */
+    bool ok;
+    if (base == 16) ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+                         (c >= 'A' && c <= 'F');
+    else if (base == 8) ok = c >= '0' && c <= '7';
+    else if (base == 2) ok = c == '0' || c == '1';
+    else ok = (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' ||
+              c == '+' || c == '-';
+    if (!ok || n + 1 >= sizeof buf) return false;
+    if (c >= '0' && c <= '9') digit = true;
+    buf[n++] = c;
+  }
+  buf[n] = '\0';
+  if (!digit && base == 10) return false;
+  if (!n) return false;
+  char *end;
+  double d;
+  if (base == 10) d = strtod(buf, &end);
+  else d = (double)strtoull(buf, &end, base);
+  if (*end) return false;
+  *out = neg ? -d : d;
+  return true;
+}
+
+/* A value nnlint cannot resolve: a tag it does not construct, or an
+ * interpolation (${...}, {{ ... }}) of a templated config. */
+static bool unresolved(ynode *v) {
+  if (v->tag == T_OTHER) return true;
+  return v->kind == Y_SCALAR && (strstr(v->s, "${") || strstr(v->s, "{{"));
+}
+
+static const char *kind_name(ynode *v) {
+  switch (v->kind) {
+  case Y_SEQ: return "a list";
+  case Y_MAP: return "a mapping";
+  default: return "a scalar";
+  }
+}
+
+static const char *keep(yp *p, const char *s) { return nnl_arena_strdup(p->a, s); }
+
+/* Lower-case copy in the document arena. */
+static const char *keep_lower(yp *p, const char *s) {
+  char *c = nnl_arena_strdup(p->a, s);
+  for (char *q = c; *q; q++)
+    if (*q >= 'A' && *q <= 'Z') *q = (char)(*q - 'A' + 'a');
+  return c;
+}
+
+/* Number fields: null -> ABSENT, unresolvable -> UNKNOWN, else a number or
+ * NN000 at the value. */
+static int get_num(yp *p, ynode *v, nnl_num *out, const char *what) {
+  v = deref(v);
+  if (is_null(v)) return 0;
+  out->at = v->at;
+  if (unresolved(v)) {
+    out->state = NNL_UNKNOWN;
+    return 0;
+  }
+  if (v->kind == Y_SCALAR && v->tag != T_BOOL && parse_number(v->s, &out->v)) {
+    out->state = NNL_KNOWN;
+    return 0;
+  }
+  out->state = NNL_ABSENT;
+  if (v->kind == Y_SCALAR)
+    return bad(p, v->at, "`%s` must be a number, not '%s'", what, v->s);
+  return bad(p, v->at, "`%s` must be a number, not %s", what, kind_name(v));
+}
+
+/* String fields: any scalar is text; a collection is NN000. */
+static int get_str(yp *p, ynode *v, nnl_str *out, const char *what) {
+  v = deref(v);
+  if (is_null(v)) return 0;
+  out->at = v->at;
+  if (unresolved(v)) {
+    out->state = NNL_UNKNOWN;
+    return 0;
+  }
+  if (v->kind != Y_SCALAR)
+    return bad(p, v->at, "`%s` must be a string, not %s", what, kind_name(v));
+  out->s = keep(p, v->s);
+  out->state = NNL_KNOWN;
+  return 0;
+}
+
+/* A name field (activation, optimizer, loss...): a scalar that is not a
+ * number or boolean. */
+static int get_name(yp *p, ynode *v, nnl_str *out, const char *what) {
+  v = deref(v);
+  if (is_null(v)) return 0;
+  double d;
+  if (v->kind == Y_SCALAR && v->plain && v->tag == T_NONE &&
+      (as_bool(v) >= 0 || parse_number(v->s, &d)))
+    return bad(p, v->at, "`%s` must be a name, not '%s'", what, v->s);
+  return get_str(p, v, out, what);
+}
+
+static int get_flag(yp *p, ynode *v, nnl_flag *out, const char *what) {
+  v = deref(v);
+  if (is_null(v)) return 0;
+  out->at = v->at;
+  if (unresolved(v)) {
+    out->state = NNL_UNKNOWN;
+    return 0;
+  }
+  int b = as_bool(v);
+  if (b < 0)
+    return bad(p, v->at, "`%s` must be true or false, not %s%s%s", what,
+               v->kind == Y_SCALAR ? "'" : "",
+               v->kind == Y_SCALAR ? v->s : kind_name(v),
+               v->kind == Y_SCALAR ? "'" : "");
+  out->v = b != 0;
+  out->state = NNL_KNOWN;
+  return 0;
+}
+
+/* The key of a mapping pair, normalized like model vocabulary
+ * ("kernel_initializer" -> "kernelinitializer"); false for keys that are
+ * not short scalars. */
+static bool key_of(ynode *k, char *buf, size_t cap) {
+  k = deref(k);
+  if (!k || k->kind != Y_SCALAR) return false;
+  return nnl_name_key(k->s, buf, cap);
+}
+
+static bool is_merge_key(ynode *k) {
+  k = deref(k);
+  return k && k->kind == Y_SCALAR && k->plain && strcmp(k->s, "<<") == 0;
+}
+
+/* Looks a key up in a mapping (merge keys included; explicit keys win). */
+static ynode *map_get(ynode *map, const char *key, int depth) {
+  map = deref(map);
+  if (!map || map->kind != Y_MAP || depth > MAX_MERGE_DEPTH) return NULL;
+  char buf[64];
+  ynode *found = NULL;
+  for (ynode *k = map->kids; k && k->next; k = k->next->next)
+    if (key_of(k, buf, sizeof buf) && strcmp(buf, key) == 0) found = k->next;
+  if (found) return found;
+  for (ynode *k = map->kids; k && k->next; k = k->next->next) {
+    if (!is_merge_key(k)) continue;
+    ynode *v = deref(k->next);
+    if (v && v->kind == Y_SEQ) {
+      for (ynode *m = v->kids; m; m = m->next)
+        if ((found = map_get(m, key, depth + 1))) return found;
+    } else if ((found = map_get(v, key, depth + 1))) {
+      return found;
+    }
+  }
+  return NULL;
+}
+
+/* Calls fn(p, obj, key, value) for every pair of map: the pairs of `<<`
+ * merge sources first (so explicit keys, handled later, win; among several
+ * sources the first wins), then the mapping's own.  Keys are normalized
+ * (key_of); pairs whose key is not a scalar are ignored. */
+typedef int (*pair_fn)(yp *p, void *obj, const char *key, ynode *v);
+static int each_pair(yp *p, ynode *map, pair_fn fn, void *obj, int depth) {
+  map = deref(map);
+  if (depth > MAX_MERGE_DEPTH)
+    return bad(p, map->at, "`<<` merges nested deeper than %d", MAX_MERGE_DEPTH);
+  for (ynode *k = map->kids; k && k->next; k = k->next->next) {
+    if (!is_merge_key(k)) continue;
+    ynode *v = deref(k->next), *src[MAX_MERGE_SOURCES];
+    uint32_t ns = 0;
+    if (v->kind == Y_SEQ) {
+      for (ynode *m = v->kids; m; m = m->next) {
+        if (ns == MAX_MERGE_SOURCES)
+          return bad(p, v->at, "`<<` merges more than %d mappings",
+                     MAX_MERGE_SOURCES);
+        src[ns++] = m;
+      }
+    } else {
+      src[ns++] = v;
+    }
+    while (ns--) {
+      ynode *m = deref(src[ns]);
+      if (m->kind != Y_MAP)
+        return bad(p, m->at, "`<<` must merge a mapping, not %s", kind_name(m));
+      TRY(each_pair(p, m, fn, obj, depth + 1));
+    }
+  }
+  char key[64];
+  for (ynode *k = map->kids; k && k->next; k = k->next->next) {
+    if (is_merge_key(k) || !key_of(k, key, sizeof key)) continue;
+    TRY(fn(p, obj, key, k->next));
+  }
+  return 0;
+}
+
+/* A mapping is required (a structural position): NN000 otherwise, also for
+ * tagged objects nnlint does not construct. */
+static int need_map(yp *p, ynode *v, const char *what) {
+  if (v->tag == T_OTHER)
+    return bad(p, v->at, "%s is a tagged object; nnlint reads plain YAML only",
+               what);
+  if (v->kind != Y_MAP)
+    return bad(p, v->at, "%s must be a mapping, not %s", what, kind_name(v));
+  return 0;
+}
+
+/* The `type` of a typed mapping ({type: X, ...} or Keras' serialized
+ * {class_name: X, config: {...}}), or NULL. */
+static ynode *type_of(ynode *map) {
+  ynode *t = map_get(map, "type", 0);
+  if (!t) t = map_get(map, "classname", 0);
+  if (!t) t = map_get(map, "class", 0);
+  t = deref(t);
+  return t && t->kind == Y_SCALAR && !is_null(t) ? t : NULL;
+}
+
+/* An argument of a typed mapping: the mapping's own key, else its
+ * `config` mapping's. */
+static ynode *arg_of(ynode *map, const char *key) {
+  ynode *v = map_get(map, key, 0);
+  if (v) return v;
+  ynode *cfg = deref(map_get(map, "config", 0));
+  return cfg && cfg->kind == Y_MAP ? map_get(cfg, key, 0) : NULL;
+}
+
+/* A list of scalars (shape, std values, metrics, steps): a scalar is a list
+ * of one; a mapping item counts as its `type`; other items are unknown. */
+static int get_list(yp *p, ynode *v, nnl_list *out, const char *what) {
+  v = deref(v);
+  if (is_null(v)) return 0;
+  out->at = v->at;
+  if (unresolved(v)) {
+    out->state = NNL_UNKNOWN;
+    return 0;
+  }
+  if (v->kind == Y_MAP)
+    return bad(p, v->at, "`%s` must be a list, not a mapping", what);
+  uint32_t n = v->kind == Y_SEQ ? v->n : 1;
+  nnl_value *items = nnl_arena_alloc(p->a, sizeof *items * (n ? n : 1));
+  ynode *it = v->kind == Y_SEQ ? v->kids : v;
+  for (uint32_t i = 0; i < n && it; i++, it = v->kind == Y_SEQ ? it->next : NULL) {
+    ynode *x = deref(it);
+    nnl_value *o = &items[i];
+    o->at = x->at;
+    o->type = NNL_V_UNKNOWN;
+    if (x->kind == Y_MAP) {
+      ynode *t = type_of(x);
+      if (t) o->type = NNL_V_STR, o->s = keep(p, t->s);
+      continue;
+    }
+    if (x->kind != Y_SCALAR || unresolved(x)) continue;
+    int b;
+    if (is_null(x)) o->type = NNL_V_ABSENT;
+    else if (x->plain && (b = as_bool(x)) >= 0) o->type = NNL_V_BOOL, o->b = b;
+    else if ((x->plain || x->tag == T_NUM) && parse_number(x->s, &o->n))
+      o->type = NNL_V_NUM;
+    else o->type = NNL_V_STR, o->s = keep(p, x->s);
+  }
+  out->items = items;
+  out->n = n;
+  out->state = NNL_KNOWN;
+  return 0;
+}
+
+/* The part of a dotted name after its module path: "torch.nn.Linear" ->
+ * "Linear", "tf.keras.optimizers.Adam" -> "Adam". */
+static const char *base_name(const char *s) {
+  const char *dot = strrchr(s, '.');
+  return dot && dot[1] ? dot + 1 : s;
+}
+
+/* Initializer and regularizer names in lower snake case: "HeNormal" ->
+ * "he_normal", "RandomNormal" -> "random_normal", "L1L2" -> "l1_l2",
+ * "torch.nn.init.zeros_" -> "zeros"; a few aliases to the Keras names. */
+static const char *canon_name(yp *p, const char *s) {
+  static const char *const alias[][2] = {
+      {"zero", "zeros"},     {"one", "ones"},
+      {"const", "constant"}, {"normal", "random_normal"},
+      {"uniform", "random_uniform"}};
+  s = base_name(s);
+  size_t n = strlen(s);
+  char *o = nnl_arena_alloc(p->a, 2 * n + 1), *q = o;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i], prev = i ? s[i - 1] : 0, next = s[i + 1];
+    bool up = c >= 'A' && c <= 'Z';
+    bool prev_low = (prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9');
+    bool prev_up = prev >= 'A' && prev <= 'Z';
+    bool next_low = next >= 'a' && next <= 'z';
+    if (c == '-' || c == ' ') c = '_';
+    if (up && (prev_low || (prev_up && next_low)) && q > o && q[-1] != '_')
+      *q++ = '_';
+    if (c == '_' && (q == o || q[-1] == '_')) continue;
+    *q++ = up ? (char)(c - 'A' + 'a') : c;
+  }
+  while (q > o && q[-1] == '_') q--; /* PyTorch's in-place zeros_ */
+  *q = '\0';
+  for (size_t i = 0; i < sizeof alias / sizeof *alias; i++)
+    if (strcmp(o, alias[i][0]) == 0) return alias[i][1];
+  return o;
+}
+
+/* Element types in lower case without a module path, with the common
+ * spellings folded: "torch.uint8" -> "uint8", "float" -> "float32". */
+static const char *canon_dtype(yp *p, const char *s) {
+  static const char *const alias[][2] = {
+      {"float", "float32"}, {"double", "float64"}, {"half", "float16"},
+      {"int", "int64"},     {"long", "int64"},     {"bool_", "bool"},
+      {"str", "string"}};
+  const char *l = keep_lower(p, base_name(s));
+  for (size_t i = 0; i < sizeof alias / sizeof *alias; i++)
+    if (strcmp(l, alias[i][0]) == 0) return alias[i][1];
+  return l;
+}
+
+/* ONNX TensorProto.DataType numbers (Cast's `to`). */
+static const char *onnx_dtype(double d) {
+  static const char *const t[] = {
+      NULL,     "float32", "uint8",   "int8",    "uint16",  "int16",
+      "int32",  "int64",   "string",  "bool",    "float16", "float64",
+      "uint32", "uint64",  "complex64", "complex128", "bfloat16"};
+  if (d < 0 || d >= (double)(sizeof t / sizeof *t) || d != floor(d)) return NULL;
+  return t[(int)d];
+}
+
+/* initializer -> name | {type: Name, stddev | minval, maxval | value: ...}
+ * (also Keras' {class_name, config: {...}} and PyTorch's std / a, b).
+ * scale and value may be NULL (bias initializers keep only the name). */
+static int get_init(yp *p, ynode *v, nnl_str *name, nnl_num *scale,
+                    nnl_num *value, const char *what) {
+  v = deref(v);
+  if (is_null(v)) return 0;
+  name->at = v->at;
+  if (unresolved(v)) {
+    name->state = NNL_UNKNOWN;
+    return 0;
+  }
+  if (v->kind == Y_SCALAR) {
+    TRY(get_name(p, v, name, what));
+    name->s = canon_name(p, v->s);
+    return 0;
+  }
+  if (v->kind != Y_MAP)
+    return bad(p, v->at, "`%s` must be a name or a mapping with a `type`", what);
+  ynode *t = type_of(v);
+  if (t) {
+    TRY(get_name(p, t, name, what));
+    if (name->state == NNL_KNOWN) name->s = canon_name(p, t->s);
+  } else {
+    name->state = NNL_UNKNOWN;
+  }
+  if (scale) {
+    ynode *sd = arg_of(v, "stddev");
+    if (!sd) sd = arg_of(v, "std");
+    if (sd) {
+      TRY(get_num(p, sd, scale, "stddev"));
+    } else {
+      nnl_num lo = {0}, hi = {0};
+      ynode *a = arg_of(v, "minval"), *b = arg_of(v, "maxval");
+      if (!a) a = arg_of(v, "a");
+      if (!b) b = arg_of(v, "b");
+      TRY(get_num(p, a, &lo, "minval"));
+      TRY(get_num(p, b, &hi, "maxval"));
+      if (lo.state == NNL_KNOWN && hi.state == NNL_KNOWN) {
+        scale->v = (hi.v - lo.v) / 2;
+        scale->state = NNL_KNOWN;
+        uint32_t s0 = lo.at.off < hi.at.off ? lo.at.off : hi.at.off;
+        uint32_t e0 = lo.at.off + lo.at.len, e1 = hi.at.off + hi.at.len;
+        uint32_t e = e0 > e1 ? e0 : e1;
+        scale->at = (nnl_span){s0, e - s0};
+      } else if (lo.state == NNL_UNKNOWN || hi.state == NNL_UNKNOWN) {
+        scale->state = NNL_UNKNOWN;
+        scale->at = lo.state == NNL_UNKNOWN ? lo.at : hi.at;
+      }
+    }
+  }
+  if (value) {
+    ynode *c = arg_of(v, "value");
+    if (!c) c = arg_of(v, "val");
+    TRY(get_num(p, c, value, "value"));
+  }
+  return 0;
+}
+
+/* regularizer -> name | {type: l2, l2: 1e-4} | {l1: .., l2: ..} */
+static int get_regularizer(yp *p, ynode *v, nnl_str *out, const char *what) {
+  v = deref(v);
+  if (is_null(v)) return 0;
+  out->at = v->at;
+  if (unresolved(v)) {
+    out->state = NNL_UNKNOWN;
+    return 0;
+  }
+  if (v->kind == Y_SCALAR) {
+    TRY(get_name(p, v, out, what));
+    out->s = canon_name(p, v->s);
+    return 0;
+  }
+  if (v->kind != Y_MAP)
+    return bad(p, v->at, "`%s` must be a name or a mapping with a `type`", what);
+  ynode *t = type_of(v);
+  if (t) {
+    TRY(get_name(p, t, out, what));
+    if (out->state == NNL_KNOWN) out->s = canon_name(p, t->s);
+    return 0;
+  }
+  bool l1 = arg_of(v, "l1") != NULL, l2 = arg_of(v, "l2") != NULL;
+  out->state = l1 || l2 ? NNL_KNOWN : NNL_UNKNOWN;
+  out->s = l1 && l2 ? "l1_l2" : l1 ? "l1" : l2 ? "l2" : NULL;
+  return 0;
+}
+
+/* activation -> name | null | {type: LeakyReLU, ...} */
+static int get_act(yp *p, ynode *v, nnl_act *act, nnl_span *at) {
+  v = deref(v);
+  if (!v) return 0;
+  *at = v->at;
+  if (is_null(v)) {
+    *act = NNL_ACT_NONE;
+    return 0;
+  }
+  if (unresolved(v)) {
+    *act = NNL_ACT_UNKNOWN;
+    return 0;
+  }
+  if (v->kind == Y_MAP) {
+    ynode *t = type_of(v);
+    *act = t ? nnl_act_lookup(base_name(t->s)) : NNL_ACT_UNKNOWN;
+    return 0;
+  }
+  nnl_str s = {0};
+  TRY(get_name(p, v, &s, "activation"));
+  *act = nnl_act_lookup(base_name(v->s));
+  return 0;
+}
+
+/* ---- layers ---- */
+typedef struct lspec {
+  nnl_layer l;
+  ynode *inputs;       /* names, resolved once every layer is read */
+  ynode *type, *act, *cast, *repeat;
+  nnl_num units, emb_dim, num_features;
+  uint32_t copies;     /* 1 + repeats */
+  uint32_t first;      /* index of its first copy in the model */
+} lspec;
+
+#define K(s) (strcmp(key, s) == 0)
+
+/* layers[*] -> {type, name, inputs, activation, units | filters |
+ *   out_features | out_channels | ..., kernel_initializer, bias_initializer,
+ *   kernel_regularizer, rate | p, bottleneck, function | code, dtype | to,
+ *   repeat, ...}  Other Keras/PyTorch arguments are ignored. */
+static int layer_pair(yp *p, void *obj, const char *key, ynode *v) {
+  lspec *ls = obj;
+  nnl_layer *l = &ls->l;
+  if (K("type") || K("classname") || K("layer")) ls->type = v;
+  else if (K("name")) TRY(get_str(p, v, &l->name, "name"));
+  else if (K("inputs") || K("input")) ls->inputs = v;
+  else if (K("activation")) ls->act = v;
+  else if (K("units") || K("filters") || K("outfeatures") || K("outchannels") ||
+           K("hiddensize") || K("features") || K("numoutput") ||
+           K("outputdim"))
+    TRY(get_num(p, v, &ls->units, "units"));
+  else if (K("embeddingdim")) TRY(get_num(p, v, &ls->emb_dim, "embedding_dim"));
+  else if (K("numfeatures")) TRY(get_num(p, v, &ls->num_features, "num_features"));
+  else if (K("kernelinitializer") || K("kernelinit") || K("weightinit") ||
+           K("weightinitializer") || K("init") || K("initializer"))
+    TRY(get_init(p, v, &l->kernel_init, &l->init_scale, &l->init_value,
+                 "kernel_initializer"));
+  else if (K("biasinitializer") || K("biasinit"))
+    TRY(get_init(p, v, &l->bias_init, NULL, NULL, "bias_initializer"));
+  else if (K("kernelregularizer") || K("weightregularizer") ||
+           K("wregularizer"))
+    TRY(get_regularizer(p, v, &l->kernel_regularizer, "kernel_regularizer"));
+  else if (K("rate") || K("p") || K("dropoutrate"))
+    TRY(get_num(p, v, &l->rate, "rate"));
+  else if (K("bottleneck")) TRY(get_flag(p, v, &l->bottleneck, "bottleneck"));
+  else if (K("function") || K("code") || K("lambda") || K("expression")) {
+    ynode *c = deref(v);
+    if (!is_null(c)) {
+      l->code.at = c->at;
+      l->code.state = NNL_UNKNOWN;
+      if (c->kind == Y_SCALAR && !unresolved(c))
+        l->code.s = keep(p, c->s), l->code.state = NNL_KNOWN;
+    }
+  } else if (K("dtype") || K("to")) ls->cast = v;
+  else if (K("repeat")) ls->repeat = v;
+  return 0;
+}
+
+/* Read one layer mapping into ls: its op, activation and units follow from
+ * the type once every key is read. */
+static int read_layer(yp *p, ynode *item, lspec *ls) {
+  ynode *v = deref(item);
+  TRY(need_map(p, v, "a layer"));
+  nnl_layer *l = &ls->l;
+  l->at = v->at;
+  l->op = NNL_OP_OPAQUE;
+  l->act_at = NNL_NOSPAN;
+  l->weights_at = NNL_NOSPAN;
+  ls->copies = 1;
+  TRY(each_pair(p, v, layer_pair, ls, 0));
+  if (!ls->type || is_null(deref(ls->type)))
+    return bad(p, v->at, "layer has no `type`");
+  TRY(get_name(p, ls->type, &l->type, "type"));
+  if (l->type.state == NNL_KNOWN) {
+    const char *t = base_name(l->type.s);
+    l->op = nnl_op_lookup(t);
+    if (l->op == NNL_OP_OPAQUE) {
+      nnl_act a = nnl_act_lookup(t);
+      if (a != NNL_ACT_UNKNOWN) {
+        /* {type: ReLU}: an activation written as its own layer */
+        l->op = NNL_OP_ACTIVATION;
+        l->act = a;
+        l->act_at = l->type.at;
+      }
+    }
+  }
+  if (l->op == NNL_OP_ACTIVATION && l->act == NNL_ACT_NONE) {
+    /* {type: Activation, activation: tanh}; without one it is unknown */
+    l->act = NNL_ACT_UNKNOWN;
+    l->act_at = l->type.at;
+    if (ls->act) TRY(get_act(p, ls->act, &l->act, &l->act_at));
+  } else if (l->op != NNL_OP_ACTIVATION && ls->act) {
+    TRY(get_act(p, ls->act, &l->act, &l->act_at));
+  }
+  const nnl_op_info *oi = nnl_op_info_of(l->op);
+  if (oi->cls == NNL_K_WEIGHT || oi->cls == NNL_K_OPAQUE) {
+    if (ls->units.state != NNL_ABSENT) l->units = ls->units;
+    else if (l->op == NNL_OP_EMBEDDING && ls->emb_dim.state != NNL_ABSENT)
+      l->units = ls->emb_dim;
+    else if (oi->cls == NNL_K_WEIGHT) l->units = ls->num_features;
+  }
+  if (l->op == NNL_OP_CAST && ls->cast) {
+    ynode *c = deref(ls->cast);
+    double d;
+    if (!is_null(c)) {
+      l->cast_to.at = c->at;
+      l->cast_to.state = NNL_UNKNOWN;
+      if (c->kind == Y_SCALAR && !unresolved(c)) {
+        if (c->plain && parse_number(c->s, &d)) {
+          const char *dt = onnx_dtype(d);
+          if (dt) l->cast_to.s = dt, l->cast_to.state = NNL_KNOWN;
+        } else {
+          l->cast_to.s = canon_dtype(p, c->s);
+          l->cast_to.state = NNL_KNOWN;
+        }
+      }
+    }
+  }
+  if (ls->repeat) {
+    nnl_num r = {0};
+    TRY(get_num(p, ls->repeat, &r, "repeat"));
+    if (r.state == NNL_KNOWN) {
+      if (!(r.v >= 1) || r.v != floor(r.v))
+        return bad(p, r.at, "`repeat` must be a whole number of at least 1");
+      if (r.v > NNL_MAX_REPEAT)
+        return bad(p, r.at, "`repeat: %.0f` is above the limit of %d", r.v,
+                   NNL_MAX_REPEAT);
+      ls->copies = (uint32_t)r.v;
+    }
+  }
+  return 0;
+}
+
+/* One name of an `inputs` list: a layer (its last copy) or a model input. */
+static int resolve_ref(yp *p, htab *layer_names, nnl_model *m, ynode *v,
+                       nnl_ref *out) {
+  v = deref(v);
+  if (v->kind != Y_SCALAR || is_null(v))
+    return bad(p, v->at, "`inputs` must name layers or model inputs, not %s",
+               kind_name(v));
+  void *hit = ht_get(layer_names, v->s);
+  if (hit) {
+    *out = (nnl_ref)((intptr_t)hit - 1);
+    return 0;
+  }
+  for (uint32_t i = 0; i < m->inputs.len; i++) {
+    nnl_input *in = &m->inputs.items[i];
+    if (in->name.state == NNL_KNOWN && strcmp(in->name.s, v->s) == 0) {
+      *out = NNL_REF_INPUT(i);
+      return 0;
+    }
+  }
+  return bad(p, v->at, "`inputs` names '%s', which is neither a layer nor a "
+                       "model input", v->s);
+}
+
+/* layers -> [layer, ...]: read every layer, expand `repeat`, resolve
+ * `inputs` (forward references allowed; cycles are found by toposort),
+ * default edges: the previous layer, and for the first layer every
+ * declared model input. */
+static int read_layers(yp *p, nnl_model *m, ynode *seq, htab *names) {
+  NNL_ARRAY(lspec) specs = {0};
+  int rc = 0;
+  uint64_t total = 0;
+  nnl_array_reserve(&specs, seq->n ? seq->n : 1);
+  for (ynode *it = seq->kids; it && rc == 0; it = it->next) {
+    lspec *ls = nnl_array_grow1(&specs);
+    rc = read_layer(p, it, ls);
+    if (rc < 0) break;
+    ls->first = (uint32_t)total;
+    total += ls->copies;
+    if (total > NNL_MAX_LAYERS) {
+      nnl_span at = ls->repeat ? deref(ls->repeat)->at : ls->l.at;
+      rc = bad(p, at, "more than %d layers in one model", NNL_MAX_LAYERS);
+    }
+  }
+  /* names -> last copy */
+  for (uint32_t i = 0; i < specs.len && rc == 0; i++) {
+    nnl_layer *l = &specs.items[i].l;
+    if (l->name.state != NNL_KNOWN) continue;
+    uint32_t last = specs.items[i].first + specs.items[i].copies - 1;
+    if (ht_put(names, l->name.s, (void *)(intptr_t)(last + 1)))
+      rc = bad(p, l->name.at, "a layer named '%s' is already defined",
+               l->name.s);
+  }
+  if (rc == 0) nnl_array_reserve(&m->layers, (uint32_t)total);
+  for (uint32_t i = 0; i < specs.len && rc == 0; i++) {
+    lspec *ls = &specs.items[i];
+    nnl_layer *l = &ls->l;
+    ynode *in = deref(ls->inputs);
+    if (in && !is_null(in)) {
+      if (in->tag == T_OTHER)
+        rc = bad(p, in->at, "`inputs` is a tagged object; nnlint reads plain "
+                            "YAML only");
+      else if (in->kind == Y_MAP)
+        rc = bad(p, in->at, "`inputs` must be a name or a list of names");
+      else {
+        uint32_t n = in->kind == Y_SEQ ? in->n : 1;
+        l->inputs = nnl_arena_alloc(p->a, sizeof *l->inputs * (n ? n : 1));
+        l->n_inputs = n;
+        ynode *x = in->kind == Y_SEQ ? in->kids : in;
+        for (uint32_t k = 0; k < n && x && rc == 0; k++, x = x->next)
+          rc = resolve_ref(p, names, m, x, &l->inputs[k]);
+      }
+    } else if (i > 0) {
+      l->inputs = nnl_arena_alloc(p->a, sizeof *l->inputs);
+      l->inputs[0] = (nnl_ref)(ls->first - 1);
+      l->n_inputs = 1;
+    } else if (m->inputs.len) {
+      l->inputs = nnl_arena_alloc(p->a, sizeof *l->inputs * m->inputs.len);
+      for (uint32_t k = 0; k < m->inputs.len; k++)
+        l->inputs[k] = NNL_REF_INPUT(k);
+      l->n_inputs = m->inputs.len;
+    }
+    if (rc < 0) break;
+    /* the copies of a `repeat:` chain one after another */
+    for (uint32_t c = 0; c < ls->copies; c++) {
+      nnl_layer *out = nnl_ir_add_layer(m);
+      *out = *l;
+      if (c > 0) {
+        out->repeat_of = ls->first + 1;
+        out->inputs = nnl_arena_alloc(p->a, sizeof *out->inputs);
+        out->inputs[0] = (nnl_ref)(ls->first + c - 1);
+        out->n_inputs = 1;
+      }
+    }
+  }
+  nnl_array_free(&specs);
+  return rc;
+}
+
+/* ---- inputs and outputs ---- */
+
+/* range -> [low, high] */
+static int get_range(yp *p, ynode *v, nnl_num *lo, nnl_num *hi, nnl_span *at) {
+  v = deref(v);
+  if (is_null(v)) return 0;
+  *at = v->at;
+  if (unresolved(v)) {
+    lo->state = hi->state = NNL_UNKNOWN;
+    lo->at = hi->at = v->at;
+    return 0;
+  }
+  if (v->kind != Y_SEQ || v->n != 2)
+    return bad(p, v->at, "`range` must be a list [low, high]");
+  TRY(get_num(p, v->kids, lo, "range"));
+  return get_num(p, v->kids->next, hi, "range");
+}
+
+/* normalize -> standardize | minmax | none | ... | {mean, std | variance}
+ *   | {type: ...}; a mapping of statistics becomes "meanstd". */
+static int get_normalize(yp *p, ynode *v, nnl_str *out, nnl_list *std) {
+  v = deref(v);
+  if (is_null(v)) return 0;
+  out->at = v->at;
+  if (unresolved(v)) {
+    out->state = NNL_UNKNOWN;
+    return 0;
+  }
+  int b = as_bool(v);
+  if (b >= 0) {
+    out->s = b ? "standardize" : "none";
+    out->state = NNL_KNOWN;
+    return 0;
+  }
+  if (v->kind == Y_SCALAR) {
+    out->s = keep_lower(p, v->s);
+    out->state = NNL_KNOWN;
+    return 0;
+  }
+  if (v->kind == Y_MAP) {
+    ynode *sd = map_get(v, "std", 0);
+    if (!sd) sd = map_get(v, "stddev", 0);
+    if (!sd) sd = map_get(v, "variance", 0);
+    if (!sd) sd = map_get(v, "var", 0);
+    ynode *t = type_of(v);
+    if (!t) t = deref(map_get(v, "method", 0));
+    if (sd || map_get(v, "mean", 0)) {
+      out->s = "meanstd";
+      out->state = NNL_KNOWN;
+      if (std && sd) TRY(get_list(p, sd, std, "std"));
+    } else if (t && t->kind == Y_SCALAR) {
+      out->s = keep_lower(p, t->s);
+      out->state = NNL_KNOWN;
+    } else {
+      out->state = NNL_UNKNOWN;
+    }
+    return 0;
+  }
+  out->state = NNL_UNKNOWN; /* a list of steps: something, but what */
+  return 0;
+}
+
+/* inputs[*] -> {name, shape, dtype, range, kind, normalize, preprocess} */
+static int input_pair(yp *p, void *obj, const char *key, ynode *v) {
+  nnl_input *in = obj;
+  if (K("name")) return get_str(p, v, &in->name, "name");
+  if (K("shape")) return get_list(p, v, &in->shape, "shape");
+  if (K("dtype")) {
+    TRY(get_str(p, v, &in->dtype, "dtype"));
+    if (in->dtype.state == NNL_KNOWN) in->dtype.s = canon_dtype(p, in->dtype.s);
+    return 0;
+  }
+  if (K("range")) return get_range(p, v, &in->range_lo, &in->range_hi, &in->range_at);
+  if (K("kind")) {
+    TRY(get_str(p, v, &in->kind, "kind"));
+    if (in->kind.state == NNL_KNOWN) in->kind.s = keep_lower(p, in->kind.s);
+    return 0;
+  }
+  if (K("normalize") || K("normalization"))
+    return get_normalize(p, v, &in->normalize, &in->norm_std);
+  if (K("preprocess") || K("preprocessing"))
+    return get_list(p, v, &in->preprocess, "preprocess");
+  return 0;
+}
+
+/* outputs[*] -> {name, range, normalize, layer} */
+typedef struct ospec {
+  nnl_output *o;
+  ynode *layer;
+} ospec;
+
+static int output_pair(yp *p, void *obj, const char *key, ynode *v) {
+  ospec *os = obj;
+  nnl_output *o = os->o;
+  if (K("name")) return get_str(p, v, &o->name, "name");
+  if (K("range")) return get_range(p, v, &o->range_lo, &o->range_hi, &o->range_at);
+  if (K("normalize") || K("normalization"))
+    return get_normalize(p, v, &o->normalize, NULL);
+  if (K("layer")) os->layer = v;
+  return 0;
+}
+
+/* inputs/outputs -> [ {..}, ... ] | {name: {..}, ...} | {..} (just one).
+ * Calls fn per entry with the mapping and, for the name-keyed form, the
+ * key node.  A mapping is one entry unless every value is a mapping. */
+typedef int (*entry_fn)(yp *p, nnl_model *m, ynode *map, ynode *name, void *ctx);
+static int each_entry(yp *p, nnl_model *m, ynode *v, const char *what,
+                      entry_fn fn, void *ctx) {
+  v = deref(v);
+  if (is_null(v)) return 0;
+  if (v->tag == T_OTHER)
+    return bad(p, v->at, "`%s` is a tagged object; nnlint reads plain YAML only",
+               what);
+  if (v->kind == Y_SEQ) {
+    for (ynode *it = v->kids; it; it = it->next) {
+      ynode *x = deref(it);
+      if (x->kind != Y_MAP || x->tag == T_OTHER)
+        return bad(p, x->at, "each of `%s` must be a mapping, not %s", what,
+                   kind_name(x));
+      TRY(fn(p, m, x, NULL, ctx));
+    }
+    return 0;
+  }
+  if (v->kind != Y_MAP)
+    return bad(p, v->at, "`%s` must be a list of mappings, not %s", what,
+               kind_name(v));
+  bool by_name = v->n > 0;
+  for (ynode *k = v->kids; k && k->next; k = k->next->next) {
+    ynode *x = deref(k->next);
+    if (is_merge_key(k) || x->kind != Y_MAP) by_name = false;
+  }
+  if (!by_name) return fn(p, m, v, NULL, ctx);
+  for (ynode *k = v->kids; k && k->next; k = k->next->next)
+    TRY(fn(p, m, deref(k->next), deref(k), ctx));
+  return 0;
+}
+
+static int read_input(yp *p, nnl_model *m, ynode *map, ynode *name, void *ctx) {
+  (void)ctx;
+  nnl_input *in = nnl_ir_add_input(m);
+  in->at = map->at;
+  if (name) TRY(get_str(p, name, &in->name, "name"));
+  TRY(each_pair(p, map, input_pair, in, 0));
+  if (in->dtype.state == NNL_ABSENT) {
+    in->dtype.s = "float32"; /* the declared default */
+    in->dtype.state = NNL_KNOWN;
+    in->dtype.at = in->at;
+  }
+  return 0;
+}
+
+static int read_output(yp *p, nnl_model *m, ynode *map, ynode *name, void *ctx) {
+  NNL_ARRAY(ynode *) *layer_refs = ctx;
+  ospec os = {nnl_ir_add_output(m), NULL};
+  os.o->at = map->at;
+  if (name) TRY(get_str(p, name, &os.o->name, "name"));
+  TRY(each_pair(p, map, output_pair, &os, 0));
+  nnl_array_push(layer_refs, os.layer);
+  return 0;
+}
+
+/* ---- training ---- */
+typedef struct tspec {
+  nnl_training *t;
+  nnl_num lr, momentum, weight_decay, clipnorm, clipvalue, global_clipnorm;
+  nnl_num clip_val; /* Lightning's gradient_clip_val */
+  nnl_str clip_algorithm;
+  bool has_validation_key;
+  int depth;
+} tspec;
+
+static void set_validation(nnl_training *t, bool v, nnl_span at) {
+  if (t->validation.state == NNL_KNOWN && t->validation.v) return;
+  t->validation.v = v;
+  t->validation.state = NNL_KNOWN;
+  t->validation.at = at;
+}
+
+/* optimizer -> name | {type, learning_rate | lr, clipnorm, clipvalue,
+ *   global_clipnorm, weight_decay, momentum, framework, config: {...}} */
+static int optimizer_pair(yp *p, void *obj, const char *key, ynode *v) {
+  tspec *ts = obj;
+  nnl_optimizer *o = &ts->t->optimizer;
+  if (K("type") || K("classname") || K("class") || K("name") ||
+      K("optimizer")) {
+    if (o->type.state == NNL_ABSENT || !K("name"))
+      TRY(get_name(p, v, &o->type, "optimizer"));
+  } else if (K("learningrate") || K("lr")) {
+    ynode *x = deref(v);
+    if (x && x->kind == Y_MAP) { /* a schedule: its initial rate */
+      ynode *init = map_get(x, "initiallearningrate", 0);
+      if (!init) init = arg_of(x, "initiallearningrate");
+      o->lr.at = x->at;
+      o->lr.state = NNL_UNKNOWN;
+      if (init) TRY(get_num(p, init, &o->lr, "initial_learning_rate"));
+    } else {
+      TRY(get_num(p, v, &o->lr, "learning_rate"));
+    }
+  } else if (K("clipnorm")) TRY(get_num(p, v, &o->clipnorm, "clipnorm"));
+  else if (K("clipvalue")) TRY(get_num(p, v, &o->clipvalue, "clipvalue"));
+  else if (K("globalclipnorm"))
+    TRY(get_num(p, v, &o->global_clipnorm, "global_clipnorm"));
+  else if (K("weightdecay")) TRY(get_num(p, v, &o->weight_decay, "weight_decay"));
+  else if (K("momentum")) TRY(get_num(p, v, &o->momentum, "momentum"));
+  else if (K("framework")) {
+    nnl_str f = {0};
+    TRY(get_str(p, v, &f, "framework"));
+    if (f.state == NNL_KNOWN) {
+      if (nnl_name_eq(f.s, "pytorch") || nnl_name_eq(f.s, "torch"))
+        o->framework = "pytorch";
+      else if (nnl_name_eq(f.s, "keras") || nnl_name_eq(f.s, "tensorflow") ||
+               nnl_name_eq(f.s, "tf"))
+        o->framework = "keras";
+    }
+  } else if (K("config")) {
+    ynode *c = deref(v);
+    if (c && c->kind == Y_MAP && ts->depth < MAX_CONFIG_DEPTH) {
+      ts->depth++;
+      int rc = each_pair(p, c, optimizer_pair, ts, 0);
+      ts->depth--;
+      TRY(rc);
+    }
+  }
+  return 0;
+}
+
+static int read_optimizer(yp *p, ynode *v, tspec *ts) {
+  nnl_optimizer *o = &ts->t->optimizer;
+  v = deref(v);
+  if (is_null(v)) return 0;
+  o->at = v->at;
+  o->state = NNL_KNOWN;
+  if (unresolved(v)) {
+    o->type.state = NNL_UNKNOWN;
+    o->type.at = v->at;
+  } else if (v->kind == Y_SCALAR) {
+    TRY(get_name(p, v, &o->type, "optimizer"));
+  } else if (v->kind == Y_MAP) {
+    TRY(each_pair(p, v, optimizer_pair, ts, 0));
+  } else {
+    return bad(p, v->at, "`optimizer` must be a name or a mapping, not %s",
+               kind_name(v));
+  }
+  if (o->type.state == NNL_KNOWN && strncmp(o->type.s, "torch.", 6) == 0)
+    o->framework = "pytorch";
+  return 0;
+}
+
+/* loss -> name | {type, from_logits} */
+static int read_loss(yp *p, ynode *v, nnl_training *t) {
+  v = deref(v);
+  if (is_null(v)) return 0;
+  if (v->kind == Y_MAP && !unresolved(v)) {
+    ynode *ty = type_of(v);
+    if (ty) TRY(get_name(p, ty, &t->loss, "loss"));
+    else t->loss.state = NNL_UNKNOWN, t->loss.at = v->at;
+    ynode *fl = arg_of(v, "fromlogits");
+    if (fl) TRY(get_flag(p, fl, &t->from_logits, "from_logits"));
+    return 0;
+  }
+  if (v->kind == Y_SEQ)
+    return bad(p, v->at, "`loss` must be a name or a mapping, not a list");
+  return get_name(p, v, &t->loss, "loss");
+}
+
+/* validation -> {split} | {data} | path | true/false | null */
+static int read_validation(yp *p, ynode *v, nnl_training *t) {
+  v = deref(v);
+  if (!v) return 0;
+  if (is_null(v)) {
+    set_validation(t, false, v->at);
+    return 0;
+  }
+  if (unresolved(v)) {
+    if (t->validation.state != NNL_KNOWN)
+      t->validation.state = NNL_UNKNOWN, t->validation.at = v->at;
+    return 0;
+  }
+  int b = as_bool(v);
+  if (b >= 0) {
+    set_validation(t, b != 0, v->at);
+    return 0;
+  }
+  if (v->kind == Y_MAP) {
+    ynode *split = map_get(v, "split", 0);
+    if (split) {
+      TRY(get_num(p, split, &t->validation_split, "split"));
+      if (t->validation_split.state == NNL_KNOWN)
+        set_validation(t, t->validation_split.v > 0, t->validation_split.at);
+    }
+    ynode *data = map_get(v, "data", 0);
+    if (data && !is_null(deref(data))) set_validation(t, true, deref(data)->at);
+    if (!split && !data) set_validation(t, true, v->at);
+    return 0;
+  }
+  set_validation(t, true, v->at); /* a path, a list of datasets */
+  return 0;
+}
+
+/* training -> {optimizer, loss, metrics, batch_size, epochs,
+ *   validation_split, validation, validation_data, augmentation,
+ *   gradient_clipping, weight_decay, learning_rate, ...} */
+static int training_pair(yp *p, void *obj, const char *key, ynode *v) {
+  tspec *ts = obj;
+  nnl_training *t = ts->t;
+  if (K("optimizer")) return read_optimizer(p, v, ts);
+  if (K("loss")) return read_loss(p, v, t);
+  if (K("fromlogits")) return get_flag(p, v, &t->from_logits, "from_logits");
+  if (K("metrics")) return get_list(p, v, &t->metrics, "metrics");
+  if (K("batchsize")) return get_num(p, v, &t->batch_size, "batch_size");
+  if (K("epochs") || K("numepochs") || K("maxepochs"))
+    return get_num(p, v, &t->epochs, "epochs");
+  if (K("validationsplit")) {
+    ts->has_validation_key = true;
+    TRY(get_num(p, v, &t->validation_split, "validation_split"));
+    if (t->validation_split.state == NNL_KNOWN)
+      set_validation(t, t->validation_split.v > 0, t->validation_split.at);
+    return 0;
+  }
+  if (K("validation")) {
+    ts->has_validation_key = true;
+    return read_validation(p, v, t);
+  }
+  if (K("validationdata") || K("valdata") || K("evaldata")) {
+    ts->has_validation_key = true;
+    ynode *x = deref(v);
+    if (x && unresolved(x)) {
+      if (t->validation.state != NNL_KNOWN)
+        t->validation.state = NNL_UNKNOWN, t->validation.at = x->at;
+    } else if (x) {
+      set_validation(t, !is_null(x), x->at);
+    }
+    return 0;
+  }
+  if (K("augmentation") || K("augment") || K("dataaugmentation")) {
+    ynode *x = deref(v);
+    int b = as_bool(x);
+    if (b >= 0 || is_null(x)) { /* true: on (what, unsaid); false/null: none */
+      t->augmentation.state = NNL_KNOWN;
+      t->augmentation.at = x ? x->at : NNL_NOSPAN;
+      t->augmentation.n = b > 0;
+      if (b > 0) {
+        nnl_value *it = nnl_arena_alloc(p->a, sizeof *it);
+        it->type = NNL_V_BOOL, it->b = true, it->at = x->at;
+        t->augmentation.items = it;
+      }
+      return 0;
+    }
+    return get_list(p, v, &t->augmentation, "augmentation");
+  }
+  if (K("gradientclipping")) {
+    ynode *x = deref(v);
+    if (x && x->kind == Y_MAP) {
+      ynode *nrm = map_get(x, "norm", 0), *val = map_get(x, "value", 0);
+      if (!nrm) nrm = map_get(x, "clipnorm", 0);
+      if (!val) val = map_get(x, "clipvalue", 0);
+      TRY(get_num(p, nrm, &ts->clipnorm, "norm"));
+      TRY(get_num(p, val, &ts->clipvalue, "value"));
+      return get_num(p, map_get(x, "globalclipnorm", 0), &ts->global_clipnorm,
+                     "global_clipnorm");
+    }
+    return get_num(p, v, &ts->clipnorm, "gradient_clipping");
+  }
+  if (K("clipnorm") || K("maxgradnorm") || K("clipgradnorm"))
+    return get_num(p, v, &ts->clipnorm, "clipnorm");
+  if (K("clipvalue")) return get_num(p, v, &ts->clipvalue, "clipvalue");
+  if (K("globalclipnorm"))
+    return get_num(p, v, &ts->global_clipnorm, "global_clipnorm");
+  if (K("gradientclipval")) return get_num(p, v, &ts->clip_val, "gradient_clip_val");
+  if (K("gradientclipalgorithm"))
+    return get_str(p, v, &ts->clip_algorithm, "gradient_clip_algorithm");
+  if (K("weightdecay")) return get_num(p, v, &ts->weight_decay, "weight_decay");
+  if (K("learningrate") || K("lr"))
+    return get_num(p, v, &ts->lr, "learning_rate");
+  if (K("momentum")) return get_num(p, v, &ts->momentum, "momentum");
+  return 0;
+}
+
+static void fallback(nnl_num *dst, nnl_num src) {
+  if (dst->state == NNL_ABSENT && src.state != NNL_ABSENT) *dst = src;
+}
+
+static int read_training(yp *p, ynode *v, nnl_training *t) {
+  v = deref(v);
+  if (is_null(v)) return 0;
+  TRY(need_map(p, v, "`training`"));
+  tspec ts = {.t = t};
+  t->at = v->at;
+  t->state = NNL_KNOWN;
+  TRY(each_pair(p, v, training_pair, &ts, 0));
+  /* training-level settings go to the optimizer unless it says otherwise */
+  nnl_optimizer *o = &t->optimizer;
+  if (ts.clip_val.state != NNL_ABSENT) {
+    bool by_value = ts.clip_algorithm.state == NNL_KNOWN &&
+                    nnl_name_eq(ts.clip_algorithm.s, "value");
+    fallback(by_value ? &ts.clipvalue : &ts.clipnorm, ts.clip_val);
+  }
+  fallback(&o->lr, ts.lr);
+  fallback(&o->momentum, ts.momentum);
+  fallback(&o->weight_decay, ts.weight_decay);
+  fallback(&o->clipnorm, ts.clipnorm);
+  fallback(&o->clipvalue, ts.clipvalue);
+  fallback(&o->global_clipnorm, ts.global_clipnorm);
+  if (!ts.has_validation_key && t->validation.state == NNL_ABSENT &&
+      (t->batch_size.state != NNL_ABSENT || t->epochs.state != NNL_ABSENT)) {
+    t->validation.state = NNL_KNOWN;
+    t->validation.v = false;
+    t->validation.at = t->at;
+  }
+  return 0;
+}
+
+/* ---- the model ---- */
+typedef struct mspec {
+  nnl_model *m;
+  ynode *inputs, *outputs, *layers, *training;
+} mspec;
+
+/* top level -> {nnlint, name, task, classes, dataset_size, inputs, outputs,
+ *   layers, training} */
+static int model_pair(yp *p, void *obj, const char *key, ynode *v) {
+  mspec *ms = obj;
+  nnl_model *m = ms->m;
+  if (K("name")) return get_str(p, v, &m->name, "name");
+  if (K("task")) return get_str(p, v, &m->task, "task");
+  if (K("classes") || K("numclasses")) {
+    ynode *x = deref(v);
+    if (x && x->kind == Y_SEQ) { /* a list of class names */
+      m->classes.v = x->n;
+      m->classes.state = NNL_KNOWN;
+      m->classes.at = x->at;
+      return 0;
+    }
+    return get_num(p, v, &m->classes, "classes");
+  }
+  if (K("datasetsize")) return get_num(p, v, &m->dataset_size, "dataset_size");
+  if (K("inputs")) ms->inputs = v;
+  else if (K("outputs")) ms->outputs = v;
+  else if (K("layers")) ms->layers = v;
+  else if (K("training")) ms->training = v;
+  return 0;
+}
+
+/* Build the model of one spec document; on NN000 the model is dropped. */
+static int build_model(yp *p, ynode *root) {
+  nnl_model *m = nnl_ir_model_new(p->a);
+  mspec ms = {.m = m};
+  htab names = {0};
+  NNL_ARRAY(ynode *) out_layers = {0};
+  int rc = -1;
+  m->at = root->at;
+  if (root->tag == T_OTHER) {
+    bad(p, root->at, "the model is a tagged object; nnlint reads plain YAML only");
+    goto done;
+  }
+  if (each_pair(p, root, model_pair, &ms, 0) < 0) goto done;
+  ynode *layers = deref(ms.layers);
+  if (!layers || is_null(layers)) {
+    bad(p, root->at, "the model spec has no `layers` list");
+    goto done;
+  }
+  if (layers->tag == T_OTHER) {
+    bad(p, layers->at, "`layers` is a tagged object; nnlint reads plain YAML only");
+    goto done;
+  }
+  if (layers->kind != Y_SEQ) {
+    bad(p, layers->at, "`layers` must be a list, not %s", kind_name(layers));
+    goto done;
+  }
+  if (each_entry(p, m, ms.inputs, "inputs", read_input, NULL) < 0) goto done;
+  if (each_entry(p, m, ms.outputs, "outputs", read_output, &out_layers) < 0)
+    goto done;
+  if (read_layers(p, m, layers, &names) < 0) goto done;
+  for (uint32_t i = 0; i < out_layers.len; i++) {
+    ynode *ref = deref(out_layers.items[i]);
+    if (!ref || is_null(ref)) continue;
+    void *hit = ref->kind == Y_SCALAR ? ht_get(&names, ref->s) : NULL;
+    if (!hit) {
+      bad(p, ref->at, "output `layer` %s%s%s names no layer",
+          ref->kind == Y_SCALAR ? "'" : "",
+          ref->kind == Y_SCALAR ? ref->s : kind_name(ref),
+          ref->kind == Y_SCALAR ? "'" : "");
+      goto done;
+    }
+    m->outputs.items[i].layer = (int32_t)((intptr_t)hit - 1);
+  }
+  if (read_training(p, ms.training, &m->training) < 0) goto done;
+  nnl_array_push(&p->doc->models, m);
+  rc = 0;
+done:
+  if (rc < 0) nnl_ir_model_free(m);
+  ht_free(&names);
+  nnl_array_free(&out_layers);
+  return rc;
+}
+
+/* A document is a spec when its top level is a mapping with a `layers`
+ * list or an `nnlint` key. */
+static int model_of_document(yp *p, ynode *root, bool *is_spec) {
+  root = deref(root);
+  *is_spec = false;
+  if (!root || root->kind != Y_MAP) return 0;
+  ynode *layers = deref(map_get(root, "layers", 0));
+  *is_spec = map_get(root, "nnlint", 0) != NULL ||
+             (layers && layers->kind == Y_SEQ);
+  return *is_spec ? build_model(p, root) : 0;
+}
+
+static bool contains(const char *s, size_t len, const char *word) {
+  return memmem(s, len, word, strlen(word)) != NULL;
+}
+
+int nnl_parse_yaml_spec(nnl_ctx *cx, nnl_doc *doc) {
+  static const char not_spec[] =
+      "not an nnlint model spec: no top-level `layers` list";
+  /* A spec names `layers` or `nnlint` somewhere; a file that names neither
+   * is not one, whatever else it holds (even if it is not valid YAML). */
+  if (!contains(doc->src, doc->len, "layers") &&
+      !contains(doc->src, doc->len, "nnlint")) {
+    doc->skipped = true;
+    doc->skip_reason = not_spec;
+    return 0;
+  }
+  if (doc->len > UINT32_MAX) {
+    nnl_report_bad_input(cx, doc, (nnl_span){0, 0}, "file too large");
+    return -1;
+  }
+  yp p = {.cx = cx, .doc = doc, .a = &doc->arena};
+  nnl_arena_init(&p.tree);
+  const unsigned char *s = (const unsigned char *)doc->src;
+  if (doc->len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) p.bom = 3;
+  else if (doc->len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
+                             (s[0] == 0xFE && s[1] == 0xFF)))
+    p.bom = 2, p.utf16 = true;
+  p.bi = p.bom;
+  p.ascii = !p.utf16;
+  for (size_t i = p.bom; i < doc->len && p.ascii; i++)
+    if (s[i] >= 0x80) p.ascii = false;
+  uint32_t specs = 0;
+  int rc = read_stream(&p, &specs);
+  nnl_arena_free(&p.tree);
+  ht_free(&p.anchors);
+  if (rc == 0 && specs == 0) {
+    doc->skipped = true;
+    doc->skip_reason = not_spec;
+  }
+  return rc;
+}

@@ -1,0 +1,162 @@
+/*
+ * report.c - the reporter object and what every output format shares:
+ * diagnostic order and the byte-offset -> line/column conversion.
+ *
+ *   nnl_diag[] (byte spans, doc arena) --sort, convert--> text.c | json.c
+ *
+ * The IR and the diagnostics keep byte offsets; this is the one place that
+ * turns them into 1-based lines and 1-based Unicode code point columns (an
+ * invalid UTF-8 byte counts as one column).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+nnl_reporter *nnl_reporter_new(nnl_output_format f, FILE *out, bool color) {
+  nnl_reporter *r = nnl_xcalloc(1, sizeof *r);
+  r->format = f;
+  r->out = out;
+  r->color = color;
+  if (f == NNL_OUT_JSON) nnl_json_begin(r);
+  return r;
+}
+
+void nnl_reporter_doc(nnl_reporter *r, nnl_doc *doc) {
+  if (r->format == NNL_OUT_JSON) nnl_json_doc(r, doc);
+  else nnl_text_doc(r, doc);
+}
+
+void nnl_reporter_unreadable(nnl_reporter *r, const char *path,
+                             const char *msg) {
+  r->n_error++;
+  if (r->format == NNL_OUT_JSON) nnl_json_unreadable(r, path, msg);
+  else nnl_text_unreadable(r, path, msg);
+}
+
+void nnl_reporter_finish(nnl_reporter *r) {
+  if (!r) return;
+  if (r->format == NNL_OUT_JSON) nnl_json_finish(r);
+  else nnl_text_finish(r);
+  fflush(r->out);
+  free(r);
+}
+
+/* ---- order ---- */
+
+/* By offset, then rule id; equal keys keep their report order (the
+ * pointers point into one array, so their order is the report order). */
+static int by_span_rule(const void *pa, const void *pb) {
+  const nnl_diag *a = *(const nnl_diag *const *)pa;
+  const nnl_diag *b = *(const nnl_diag *const *)pb;
+  if (a->span.off != b->span.off) return a->span.off < b->span.off ? -1 : 1;
+  int c = strcmp(a->rule ? a->rule : "", b->rule ? b->rule : "");
+  if (c) return c;
+  return a < b ? -1 : a > b;
+}
+
+const nnl_diag **nnl_report_sorted(const nnl_doc *doc) {
+  if (doc->diags.len == 0) return NULL;
+  const nnl_diag **v = nnl_xmalloc(sizeof *v * doc->diags.len);
+  for (uint32_t i = 0; i < doc->diags.len; i++) v[i] = &doc->diags.items[i];
+  qsort(v, doc->diags.len, sizeof *v, by_span_rule);
+  return v;
+}
+
+/* ---- UTF-8 ---- */
+
+size_t nnl_utf8_seq(const unsigned char *s, size_t n) {
+  if (n == 0) return 0;
+  unsigned b = s[0];
+  if (b < 0x80) return 1;
+  size_t need;
+  unsigned lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+  if (b >= 0xC2 && b <= 0xDF) need = 2;
+  else if (b >= 0xE0 && b <= 0xEF) {
+    need = 3;
+    if (b == 0xE0) lo = 0xA0;      /* overlong */
+    else if (b == 0xED) hi = 0x9F; /* surrogates */
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    need = 4;
+    if (b == 0xF0) lo = 0x90;      /* overlong */
+    else if (b == 0xF4) hi = 0x8F; /* above U+10FFFF */
+  } else
+    return 0;
+  if (n < need || s[1] < lo || s[1] > hi) return 0;
+  for (size_t i = 2; i < need; i++)
+    if ((s[i] & 0xC0) != 0x80) return 0;
+  return need;
+}
+
+uint32_t nnl_utf8_columns(const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  uint32_t cols = 0;
+  for (size_t i = 0; i < n; cols++) {
+    size_t k = nnl_utf8_seq(u + i, n - i);
+    i += k ? k : 1;
+  }
+  return cols;
+}
+
+/* Is the code point starting at s (a valid sequence of k bytes) a control
+ * character: C0 other than tab, DEL, or C1 (U+0080..U+009F)? */
+static bool is_control(const unsigned char *s, size_t k) {
+  if (k == 1) return (s[0] < 0x20 && s[0] != '\t') || s[0] == 0x7F;
+  return k == 2 && s[0] == 0xC2 && s[1] < 0xA0;
+}
+
+char *nnl_utf8_clean(const char *s, size_t n, bool ctrl, size_t *outlen) {
+  const unsigned char *u = (const unsigned char *)s;
+  nnl_buf b = {0};
+  for (size_t i = 0; i < n;) {
+    size_t k = nnl_utf8_seq(u + i, n - i);
+    if (k == 0) {
+      nnl_buf_put(&b, "\xEF\xBF\xBD", 3);
+      i++;
+    } else {
+      if (ctrl && is_control(u + i, k)) nnl_buf_putc(&b, '?');
+      else nnl_buf_put(&b, s + i, k);
+      i += k;
+    }
+  }
+  nnl_buf_str(&b); /* makes sure there is a buffer */
+  if (outlen) *outlen = b.len;
+  return b.s;
+}
+
+/* ---- positions ---- */
+
+bool nnl_report_has_lines(const nnl_doc *doc) {
+  return doc->format != NNL_FMT_ONNX && !doc->mapped;
+}
+
+/* The 1-based code point column of byte offset off, on its line. */
+static void point(nnl_doc *doc, uint32_t off, uint32_t *line, uint32_t *col) {
+  uint32_t bcol;
+  nnl_doc_position(doc, off, line, &bcol);
+  size_t len;
+  const char *text = nnl_doc_line(doc, *line, &len);
+  size_t prefix = bcol - 1;
+  /* An offset on a line's CR or newline lies past the line's text: each
+   * byte beyond it is one column. */
+  if (prefix > len) *col = nnl_utf8_columns(text, len) + (uint32_t)(prefix - len) + 1;
+  else *col = nnl_utf8_columns(text, prefix) + 1;
+}
+
+void nnl_report_position(nnl_doc *doc, const nnl_diag *dg, nnl_report_pos *p) {
+  p->has_lines = !dg->where && nnl_report_has_lines(doc) && nnl_span_ok(dg->span);
+  if (!p->has_lines) {
+    p->line = p->col = p->end_line = p->end_col = 1;
+    return;
+  }
+  uint32_t off = dg->span.off, end = off + dg->span.len;
+  if (off > doc->len) off = (uint32_t)doc->len;
+  if (end < off || end > doc->len) end = (uint32_t)doc->len;
+  point(doc, off, &p->line, &p->col);
+  if (end == off) {
+    p->end_line = p->line;
+    p->end_col = p->col;
+  } else {
+    point(doc, end, &p->end_line, &p->end_col);
+  }
+}
