@@ -180,6 +180,8 @@ typedef struct nnl_layer {
   uint32_t repeat_of; /* for a `repeat:` copy, 1 + index of the original */
 
   nnl_ref *inputs; /* edges; default: the previous layer */
+                   /* (inputs NULL and n_inputs 0: the default; a
+                      non-NULL inputs with n_inputs 0: no inputs) */
   uint32_t n_inputs;
 
   /* ---- derived (nnl_ir_derive) ---- */
@@ -231,6 +233,7 @@ typedef struct nnl_output {
   nnl_span range_at;
   nnl_str normalize;
   int32_t layer; /* producing layer index; -1: the last layer */
+  int32_t output_layer; /* derived: its output (weight) layer, or -1 */
 } nnl_output;
 
 typedef struct nnl_optimizer {

@@ -115,9 +115,10 @@ static bool ref_ok(const nnl_model *m, uint32_t i, nnl_ref r) {
 
 /* ---- topological order ---- */
 
-/* nnl_ir_toposort: resolve default edges (n_inputs 0: the previous layer in
- * file order; the first layer takes model input 0, if any), then order the
- * layers by an iterative depth-first search that emits each layer in file
+/* nnl_ir_toposort: resolve default edges (inputs NULL and n_inputs 0: the
+ * previous layer in file order; the first layer takes model input 0, if
+ * any; a non-NULL inputs with n_inputs 0 is a layer with no inputs), then
+ * order the layers by an iterative depth-first search that emits each in file
  * order, right after any of its inputs that the file defines later.  A file
  * already in order is left in order.  Edge refs that name no layer or input
  * are dropped.  On success the layers get fresh edge arrays (in m->arena)
@@ -136,7 +137,7 @@ int32_t nnl_ir_toposort(nnl_model *m) {
   size_t e = 0;
   for (uint32_t i = 0; i < n; i++) {
     off[i] = e;
-    if (L[i].n_inputs == 0) {
+    if (L[i].n_inputs == 0 && !L[i].inputs) {
       if (i > 0) edges[e++] = (nnl_ref)(i - 1);
       else if (nin > 0) edges[e++] = NNL_REF_INPUT(0);
       continue;
@@ -236,7 +237,8 @@ int32_t nnl_ir_toposort(nnl_model *m) {
 static bool is_sorted(const nnl_model *m) {
   for (uint32_t i = 0; i < m->layers.len; i++) {
     const nnl_layer *l = &m->layers.items[i];
-    if (l->n_inputs == 0 && (i > 0 || m->inputs.len > 0)) return false;
+    if (l->n_inputs == 0 && !l->inputs && (i > 0 || m->inputs.len > 0))
+      return false;
     for (uint32_t k = 0; k < l->n_inputs; k++)
       if (!l->inputs || !ref_ok(m, i, l->inputs[k])) return false;
   }
@@ -550,6 +552,7 @@ static void derive_graph(nnl_model *m, bool sorted) {
       if (p < 0) p = (int32_t)n - 1;
       if ((uint32_t)p >= n) continue;
       int32_t w = mark_output(m, (uint32_t)p, ch, seen, stk);
+      m->outputs.items[k].output_layer = w;
       if (k == 0) m->output_layer = w;
       if (L[p].depth > m->depth) m->depth = L[p].depth;
     }
@@ -812,8 +815,10 @@ static void derive_optimizer(nnl_optimizer *o) {
   if (d) {
     o->canon = d->canon;
     o->is_adaptive = d->adaptive;
+    /* other frameworks (an ONNX training graph) have no defaults here */
     double def = strcmp(o->framework, "pytorch") == 0 ? d->torch_lr
-                                                      : d->keras_lr;
+                 : strcmp(o->framework, "keras") == 0 ? d->keras_lr
+                                                      : NAN;
     if (!isnan(def)) o->lr_default = (nnl_num){def, o->type.at, NNL_KNOWN};
   }
   if (o->lr_default.state == NNL_KNOWN) {
@@ -1098,6 +1103,8 @@ static void reset(nnl_model *m) {
     in->normalized = in->encoded = -1;
     in->first_weight = -1;
   }
+  for (uint32_t k = 0; k < m->outputs.len; k++)
+    m->outputs.items[k].output_layer = -1;
   m->task_derived = NULL;
   m->weight_layers = m->depth = m->relu_layers = 0;
   m->plain = true;

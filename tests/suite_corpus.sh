@@ -59,8 +59,8 @@ for f in "$CORPUS"/yaml-specs/* "$CORPUS"/training-yaml/*; do
   grep -q '\[NN000' "$TMP/corpus.out" && has_nn000=yes
 
   if [ -n "$corpus_oracle" ]; then
-    set -- $(oracle "$f")
-    is_spec=$1 validity=$2
+    oracle "$f" >"$TMP/corpus.oracle"
+    read -r is_spec validity <"$TMP/corpus.oracle"
     # NN000 exactly where the YAML is invalid.
     if [ "$validity" = invalid ] && [ "$has_nn000" = no ]; then
       fail "corpus: $rel: NN000 on invalid YAML" "$(head -5 "$TMP/corpus.out")"

@@ -13,12 +13,6 @@
 
 #include "nnlint.h"
 
-/* The ONNX front ends live in their own files; until they are part of the
- * build a weak reference keeps the tree linking and the format reports
- * "no front end" instead of failing the link. */
-#pragma weak nnl_parse_onnx
-#pragma weak nnl_parse_onnx_text
-
 static bool json_is_spec(const char *src, size_t len);
 
 /* ---- detection by name, then content ---- */

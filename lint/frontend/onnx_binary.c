@@ -1037,14 +1037,14 @@ static void parse_node(rd *r, const fld *nf, nnl_onnx_node *n, uint32_t idx) {
 }
 
 /* Parse the repeated message field `num` of c into an array of structs. */
-#define PARSE_LIST(r, c, num, count, T, parse, out, nout)                      \
+#define PARSE_LIST(r, c, fnum, count, T, parse, out, nout)                      \
   do {                                                                         \
     T *arr_ = (count) ? nnl_arena_alloc((r)->a, sizeof *arr_ * (count)) : NULL; \
     uint32_t k_ = 0;                                                           \
     cur c_ = (c);                                                              \
     fld f_;                                                                    \
     while (next((r), &c_, &f_))                                                \
-      if (f_.num == (num) && k_ < (count)) parse((r), &f_, &arr_[k_++]);       \
+      if (f_.num == (fnum) && k_ < (count)) parse((r), &f_, &arr_[k_++]);       \
     (out) = arr_;                                                              \
     (nout) = k_;                                                               \
   } while (0)
@@ -1233,6 +1233,9 @@ int nnl_parse_onnx(nnl_ctx *cx, nnl_doc *doc) {
                          doc->len);
     return -1;
   }
+  /* The reader jumps over tensor data: tell the kernel not to read ahead
+   * (or map large folios around) the few bytes it looks at. */
+  if (doc->mapped) madvise(doc->src, doc->len, MADV_RANDOM);
   nnl_onnx_model *m = nnl_arena_alloc(r.a, sizeof *m);
   parse_model(&r, m);
   if (r.failed) return -1;

@@ -1,14 +1,1240 @@
 /*
- * onnx_graph.c - ONNX graph to IR (stub, being written).
+ * onnx_graph.c - ONNX graph to IR, shared by the binary and the text front
+ * ends (onnx.h has the graph both produce).
+ *
+ *   nnl_onnx_model --nnl_onnx_to_ir--> nnl_model (layers, edges, inputs,
+ *                                      outputs, training) -> toposort, derive
+ *
+ * Values are the edges: every value name maps to what carries it.
+ *   const    an initializer, a Constant node, or any node whose inputs are
+ *            all constant (shape arithmetic: Shape, ConstantOfShape, Gather
+ *            on shapes, ...): folded away, never a layer, never an edge.
+ *   param    a graph input without an initializer used only as a weight
+ *            operand: a weight, not a model input.
+ *   act      an activation: a model input or the output of a layer.
+ *
+ * Nodes with at least one activation input become layers, in topological
+ * order, except:
+ *   - the activation right after a weight layer (through shape-only ops
+ *     and bias Adds, each value used once) is folded into the weight
+ *     layer's `act` and gets no layer;
+ *   - a bias Add (a constant operand) right after a weight layer is part
+ *     of that layer and gets no layer.
+ * Weight layers: MatMul/Gemm/Conv/ConvTranspose/LSTM/GRU/RNN (and their
+ * quantized forms) whose weight operand is constant, and Gather on a
+ * constant float table (an embedding).  Arithmetic by a constant before
+ * any weight layer is an input normalization (Rescaling); merges are
+ * Add/Sum/Mul/Concat of two or more activations.  Standard ops with no
+ * special role are OTHER layers; unknown ops and custom domains OPAQUE.
  */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "frontend/onnx.h"
 
-const char *nnl_onnx_dtype_name(int32_t t) { (void)t; return NULL; }
-int32_t nnl_onnx_dtype_parse(const char *name, size_t len) { (void)name; (void)len; return 0; }
-void nnl_onnx_summary_begin(nnl_onnx_tensor *t) { t->all_equal = t->all_zero = -1; t->n_seen = 0; }
-bool nnl_onnx_summary_add(nnl_onnx_tensor *t, double v) { (void)t; (void)v; return false; }
-void nnl_onnx_summary_end(nnl_onnx_tensor *t) { (void)t; }
-int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *m) { (void)cx; (void)doc; (void)m; return -1; }
+/* ---- data types ---- */
+
+static const struct dtype {
+  int32_t id;
+  const char *ir;   /* the IR's lower-case name */
+  const char *text; /* the onnx.parser spelling */
+} dtypes[] = {
+    {NNL_ONNX_FLOAT, "float32", "float"},
+    {NNL_ONNX_UINT8, "uint8", "uint8"},
+    {NNL_ONNX_INT8, "int8", "int8"},
+    {NNL_ONNX_UINT16, "uint16", "uint16"},
+    {NNL_ONNX_INT16, "int16", "int16"},
+    {NNL_ONNX_INT32, "int32", "int32"},
+    {NNL_ONNX_INT64, "int64", "int64"},
+    {NNL_ONNX_STRING, "string", "string"},
+    {NNL_ONNX_BOOL, "bool", "bool"},
+    {NNL_ONNX_FLOAT16, "float16", "float16"},
+    {NNL_ONNX_DOUBLE, "float64", "double"},
+    {NNL_ONNX_UINT32, "uint32", "uint32"},
+    {NNL_ONNX_UINT64, "uint64", "uint64"},
+    {NNL_ONNX_COMPLEX64, "complex64", "complex64"},
+    {NNL_ONNX_COMPLEX128, "complex128", "complex128"},
+    {NNL_ONNX_BFLOAT16, "bfloat16", "bfloat16"},
+    {NNL_ONNX_FLOAT8E4M3FN, "float8e4m3fn", "float8e4m3fn"},
+    {NNL_ONNX_FLOAT8E4M3FNUZ, "float8e4m3fnuz", "float8e4m3fnuz"},
+    {NNL_ONNX_FLOAT8E5M2, "float8e5m2", "float8e5m2"},
+    {NNL_ONNX_FLOAT8E5M2FNUZ, "float8e5m2fnuz", "float8e5m2fnuz"},
+    {NNL_ONNX_UINT4, "uint4", "uint4"},
+    {NNL_ONNX_INT4, "int4", "int4"},
+    {NNL_ONNX_FLOAT4E2M1, "float4e2m1", "float4e2m1"},
+};
+
+const char *nnl_onnx_dtype_name(int32_t t) {
+  for (size_t i = 0; i < sizeof dtypes / sizeof *dtypes; i++)
+    if (dtypes[i].id == t) return dtypes[i].ir;
+  return NULL;
+}
+
+int32_t nnl_onnx_dtype_parse(const char *name, size_t len) {
+  for (size_t i = 0; i < sizeof dtypes / sizeof *dtypes; i++) {
+    const char *a = dtypes[i].text, *b = dtypes[i].ir;
+    if ((strlen(a) == len && memcmp(a, name, len) == 0) ||
+        (strlen(b) == len && memcmp(b, name, len) == 0))
+      return dtypes[i].id;
+  }
+  return NNL_ONNX_UNDEFINED;
+}
+
+static bool is_float_type(int32_t t) {
+  return t == NNL_ONNX_FLOAT || t == NNL_ONNX_DOUBLE || t == NNL_ONNX_FLOAT16 ||
+         t == NNL_ONNX_BFLOAT16 || (t >= NNL_ONNX_FLOAT8E4M3FN &&
+                                    t <= NNL_ONNX_FLOAT8E5M2FNUZ) ||
+         t == NNL_ONNX_FLOAT4E2M1;
+}
+
+/* ---- weight summaries ---- */
+
+void nnl_onnx_summary_begin(nnl_onnx_tensor *t) {
+  t->all_equal = t->all_zero = -1;
+  t->n_seen = 0;
+  t->value = 0;
+}
+
+bool nnl_onnx_summary_add(nnl_onnx_tensor *t, double v) {
+  if (t->all_equal == 0) return false;
+  if (t->n_seen == 0) {
+    t->value = v;
+    t->n_seen = 1;
+    if (isnan(v)) t->all_equal = 0;
+    return !isnan(v);
+  }
+  t->n_seen++;
+  if (v != t->value) { /* NaN compares unequal */
+    t->all_equal = 0;
+    return false;
+  }
+  return true;
+}
+
+void nnl_onnx_summary_end(nnl_onnx_tensor *t) {
+  if (t->all_equal == 0) {
+    t->all_zero = 0;
+    return;
+  }
+  if (t->n_elems > 0 && t->n_seen == (uint64_t)t->n_elems) {
+    t->all_equal = 1;
+    t->all_zero = t->value == 0 ? 1 : 0;
+  } else {
+    t->all_equal = t->all_zero = -1;
+  }
+}
+
+/* ---- ops ---- */
+
+static bool default_domain(const char *d) {
+  return !d || !*d || strcmp(d, "ai.onnx") == 0;
+}
+
+/* Weight-carrying ops: the weight operand's slot (and the alternative for
+ * MatMul/Gemm when the constant is on the left), the data slot, and every
+ * slot that holds a parameter (weights, biases, quantization params). */
+static const struct wop {
+  const char *name;
+  nnl_op op;
+  int8_t wslot, alt, data;
+  int8_t params[9]; /* -1 terminated: weights, biases, quantization */
+} wops[] = {
+    {"MatMul", NNL_OP_DENSE, 1, 0, 0, {1, -1}},
+    {"Gemm", NNL_OP_DENSE, 1, 0, 0, {1, 2, -1}},
+    {"MatMulInteger", NNL_OP_DENSE, 1, -1, 0, {1, 2, 3, -1}},
+    {"QLinearMatMul", NNL_OP_DENSE, 3, -1, 0, {1, 2, 3, 4, 5, 6, 7, -1}},
+    {"Conv", NNL_OP_CONV, 1, -1, 0, {1, 2, -1}},
+    {"ConvInteger", NNL_OP_CONV, 1, -1, 0, {1, 2, 3, -1}},
+    {"QLinearConv", NNL_OP_CONV, 3, -1, 0, {1, 2, 3, 4, 5, 6, 7, 8, -1}},
+    {"ConvTranspose", NNL_OP_CONV_TRANSPOSE, 1, -1, 0, {1, 2, -1}},
+    {"LSTM", NNL_OP_LSTM, 1, -1, 0, {1, 2, 3, 7, -1}},
+    {"GRU", NNL_OP_GRU, 1, -1, 0, {1, 2, 3, -1}},
+    {"RNN", NNL_OP_RNN, 1, -1, 0, {1, 2, 3, -1}},
+    {"Gather", NNL_OP_EMBEDDING, 0, -1, 1, {0, -1}},
+};
+
+static const struct wop *wop_of(const nnl_onnx_node *n) {
+  if (!default_domain(n->domain)) return NULL;
+  for (size_t i = 0; i < sizeof wops / sizeof *wops; i++)
+    if (strcmp(wops[i].name, n->op_type) == 0) return &wops[i];
+  return NULL;
+}
+
+static bool is_param_slot(const struct wop *w, uint32_t slot) {
+  for (int i = 0; i < 9 && w->params[i] >= 0; i++)
+    if ((uint32_t)w->params[i] == slot) return true;
+  return false;
+}
+
+/* Default-domain ops with a role in the IR, by op_type. */
+static const struct opmap {
+  const char *name;
+  nnl_op op;
+} opmap[] = {
+    {"Reshape", NNL_OP_RESHAPE}, {"Flatten", NNL_OP_FLATTEN},
+    {"Transpose", NNL_OP_TRANSPOSE}, {"Squeeze", NNL_OP_SQUEEZE},
+    {"Unsqueeze", NNL_OP_UNSQUEEZE}, {"Identity", NNL_OP_IDENTITY},
+    /* a change of representation: transparent like a shape op */
+    {"QuantizeLinear", NNL_OP_IDENTITY}, {"DequantizeLinear", NNL_OP_IDENTITY},
+    {"Dropout", NNL_OP_DROPOUT},
+    {"BatchNormalization", NNL_OP_BATCH_NORM},
+    {"LayerNormalization", NNL_OP_LAYER_NORM},
+    {"InstanceNormalization", NNL_OP_LAYER_NORM},
+    {"GroupNormalization", NNL_OP_LAYER_NORM},
+    {"RMSNormalization", NNL_OP_LAYER_NORM},
+    {"SimplifiedLayerNormalization", NNL_OP_LAYER_NORM},
+    {"LRN", NNL_OP_LAYER_NORM}, {"LpNormalization", NNL_OP_LAYER_NORM},
+    {"MeanVarianceNormalization", NNL_OP_NORMALIZATION},
+    {"MaxPool", NNL_OP_MAX_POOL}, {"AveragePool", NNL_OP_AVG_POOL},
+    {"LpPool", NNL_OP_AVG_POOL}, {"GlobalAveragePool", NNL_OP_GLOBAL_POOL},
+    {"GlobalMaxPool", NNL_OP_GLOBAL_POOL},
+    {"GlobalLpPool", NNL_OP_GLOBAL_POOL},
+    {"Resize", NNL_OP_UPSAMPLE}, {"Upsample", NNL_OP_UPSAMPLE},
+    {"Pad", NNL_OP_PAD},
+    {"Round", NNL_OP_ROUND}, {"Floor", NNL_OP_FLOOR}, {"Ceil", NNL_OP_CEIL},
+    {"Sign", NNL_OP_SIGN}, {"ArgMax", NNL_OP_ARGMAX},
+    {"ArgMin", NNL_OP_ARGMIN}, {"Hardmax", NNL_OP_HARDMAX},
+    {"Greater", NNL_OP_GREATER}, {"GreaterOrEqual", NNL_OP_GREATER},
+    {"Less", NNL_OP_LESS}, {"LessOrEqual", NNL_OP_LESS},
+    {"Equal", NNL_OP_EQUAL}, {"IsNaN", NNL_OP_EQUAL}, {"IsInf", NNL_OP_EQUAL},
+    {"OneHot", NNL_OP_ONE_HOT}, {"Cast", NNL_OP_CAST},
+    {"CastLike", NNL_OP_CAST},
+};
+
+/* Standard ops with no special role: OTHER layers (the rest are OPAQUE). */
+static const char *const known_ops[] = {
+    "Abs", "Acos", "Acosh", "Add", "AffineGrid", "And", "Asin", "Asinh",
+    "Atan", "Atanh", "Attention", "BitShift", "BitwiseAnd", "BitwiseNot",
+    "BitwiseOr", "BitwiseXor", "BlackmanWindow", "Col2Im", "Compress",
+    "Concat", "ConcatFromSequence", "Constant", "ConstantOfShape", "Cos",
+    "Cosh", "CumSum", "DFT", "DeformConv", "DepthToSpace", "DequantizeLinear",
+    "Det", "Div", "DynamicQuantizeLinear", "Einsum", "Erf", "Exp", "Expand",
+    "EyeLike", "Gather", "GatherElements", "GatherND", "GridSample",
+    "HammingWindow", "HannWindow", "ImageDecoder", "LpPool", "MatMul",
+    "Max", "MaxRoiPool", "MaxUnpool", "Mean", "MelWeightMatrix", "Min", "Mod",
+    "Mul", "Multinomial", "Neg", "NegativeLogLikelihoodLoss",
+    "NonMaxSuppression", "NonZero", "Not", "Or", "Pow", "QuantizeLinear",
+    "RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike",
+    "Range", "Reciprocal", "ReduceL1", "ReduceL2", "ReduceLogSum",
+    "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd",
+    "ReduceSum", "ReduceSumSquare", "RegexFullMatch", "ReverseSequence",
+    "RoiAlign", "RotaryEmbedding", "STFT", "Scatter", "ScatterElements",
+    "ScatterND", "SequenceAt", "SequenceConstruct", "SequenceEmpty",
+    "SequenceErase", "SequenceInsert", "SequenceLength", "Shape", "Shrink",
+    "Sin", "Sinh", "Size", "Slice", "SoftmaxCrossEntropyLoss", "SpaceToDepth",
+    "Split", "SplitToSequence", "Sqrt", "StringConcat", "StringNormalizer",
+    "StringSplit", "Sub", "Sum", "Tan", "TfIdfVectorizer", "Tile", "TopK",
+    "Trilu", "Unique", "Where", "Xor", "Log", "Bernoulli", "CenterCropPad",
+    "OptionalGetElement", "OptionalHasElement", "Optional", "Gradient",
+};
+
+static bool known_op(const char *name) {
+  for (size_t i = 0; i < sizeof known_ops / sizeof *known_ops; i++)
+    if (strcmp(known_ops[i], name) == 0) return true;
+  return false;
+}
+
+/* ai.onnx.ml ops that encode ids. */
+static nnl_op ml_op(const char *name) {
+  if (strcmp(name, "OneHotEncoder") == 0) return NNL_OP_CATEGORY_ENCODING;
+  if (strcmp(name, "LabelEncoder") == 0 || strcmp(name, "CategoryMapper") == 0)
+    return NNL_OP_STRING_LOOKUP;
+  return NNL_OP_OPAQUE;
+}
+
+/* ONNX activation ops (default domain) -> IR activation. */
+static nnl_act act_of(const nnl_onnx_node *n) {
+  static const char *const acts[] = {
+      "Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Celu", "Gelu",
+      "Sigmoid", "HardSigmoid", "Tanh", "Softmax", "LogSoftmax", "Softplus",
+      "Softsign", "HardSwish", "Mish", "ThresholdedRelu", "Clip"};
+  if (!default_domain(n->domain)) return NNL_ACT_NONE;
+  for (size_t i = 0; i < sizeof acts / sizeof *acts; i++)
+    if (strcmp(acts[i], n->op_type) == 0) {
+      nnl_act a = nnl_act_lookup(n->op_type);
+      return a == NNL_ACT_UNKNOWN ? NNL_ACT_NONE : a;
+    }
+  return NNL_ACT_NONE;
+}
+
+static const nnl_onnx_attr *attr(const nnl_onnx_node *n, const char *name) {
+  for (uint32_t i = 0; i < n->n_attrs; i++)
+    if (strcmp(n->attrs[i].name, name) == 0 && !n->attrs[i].ref_attr_name)
+      return &n->attrs[i];
+  return NULL;
+}
+
+static bool attr_int(const nnl_onnx_node *n, const char *name, int64_t *out) {
+  const nnl_onnx_attr *a = attr(n, name);
+  if (!a || a->type != NNL_ONNX_ATTR_INT) return false;
+  *out = a->i;
+  return true;
+}
+
+static bool attr_float(const nnl_onnx_node *n, const char *name, double *out) {
+  const nnl_onnx_attr *a = attr(n, name);
+  if (!a) return false;
+  if (a->type == NNL_ONNX_ATTR_FLOAT) *out = a->f;
+  else if (a->type == NNL_ONNX_ATTR_INT) *out = (double)a->i;
+  else return false;
+  return true;
+}
+
+/* ---- the conversion state ---- */
+
+enum { V_UNDEF = 0, V_CONST, V_PARAM, V_ACT };
+
+typedef struct val {
+  const char *name;
+  int32_t node;                 /* producing node, -1 */
+  int32_t input;                /* graph input index, -1 */
+  const nnl_onnx_tensor *init;  /* dense initializer */
+  const nnl_onnx_sparse *sparse;
+  const nnl_onnx_value *info;   /* graph input's type */
+  uint32_t uses;                /* node operands + graph outputs */
+  uint32_t weight_uses;         /* operands in a weight-parameter slot */
+  uint8_t kind;                 /* V_* once known */
+  nnl_ref ref;                  /* V_ACT: the layer or model input */
+  bool weight_above;            /* a weight layer upstream */
+  int32_t fold;                 /* weight layer whose activation may still
+                                   be fused here, or -1 */
+  bool is_int;                  /* integer or boolean values (ids, masks,
+                                   indices): arithmetic on them is not a
+                                   normalization */
+} val;
+
+typedef struct st {
+  nnl_ctx *cx;
+  nnl_doc *doc;
+  const nnl_onnx_model *om;
+  const nnl_onnx_graph *g;
+  nnl_model *m;
+  val *vals;
+  uint32_t n_vals, cap_vals;
+  uint32_t *table; /* open addressing: 1 + index into vals, 0 empty */
+  uint32_t mask;
+} st;
+
+static uint32_t hash(const char *s) {
+  uint32_t h = 2166136261u;
+  for (; *s; s++) h = (h ^ (uint8_t)*s) * 16777619u;
+  return h;
+}
+
+static val *find(st *s, const char *name) {
+  if (!name || !*name) return NULL;
+  for (uint32_t i = hash(name) & s->mask;; i = (i + 1) & s->mask) {
+    uint32_t k = s->table[i];
+    if (!k) return NULL;
+    if (strcmp(s->vals[k - 1].name, name) == 0) return &s->vals[k - 1];
+  }
+}
+
+/* The value named name, created when new (capacity is sized up front). */
+static val *intern(st *s, const char *name) {
+  uint32_t i = hash(name) & s->mask;
+  for (;; i = (i + 1) & s->mask) {
+    uint32_t k = s->table[i];
+    if (!k) break;
+    if (strcmp(s->vals[k - 1].name, name) == 0) return &s->vals[k - 1];
+  }
+  val *v = &s->vals[s->n_vals++];
+  memset(v, 0, sizeof *v);
+  v->name = name;
+  v->node = v->input = -1;
+  v->fold = -1;
+  s->table[i] = s->n_vals;
+  return v;
+}
+
+/* ---- constants: dims and summaries ---- */
+
+/* Integer element i of a small constant tensor (shape vectors). */
+static bool tensor_int(const nnl_onnx_tensor *t, uint64_t i, int64_t *out) {
+  if (t->n_elems < 0 || i >= (uint64_t)t->n_elems || !t->data) return false;
+  if (t->data_kind == NNL_ONNX_DATA_RAW) {
+    if (t->data_type == NNL_ONNX_INT64 && (i + 1) * 8 <= t->data_len) {
+      memcpy(out, t->data + 8 * i, 8);
+      return true;
+    }
+    if (t->data_type == NNL_ONNX_INT32 && (i + 1) * 4 <= t->data_len) {
+      int32_t v;
+      memcpy(&v, t->data + 4 * i, 4);
+      *out = v;
+      return true;
+    }
+    return false;
+  }
+  if (t->data_kind == NNL_ONNX_DATA_VARINT) {
+    const uint8_t *p = (const uint8_t *)t->data, *end = p + t->data_len;
+    for (uint64_t k = 0; p < end; k++) {
+      uint64_t v = 0;
+      int sh = 0;
+      while (p < end && sh < 64) {
+        uint8_t b = *p++;
+        v |= (uint64_t)(b & 0x7f) << sh;
+        sh += 7;
+        if (!(b & 0x80)) break;
+      }
+      if (k == i) {
+        *out = (int64_t)v;
+        return true;
+      }
+    }
+    return false;
+  }
+  if (t->data_kind == NNL_ONNX_DATA_TEXT && t->n_elems == 1 &&
+      t->all_equal == 1) {
+    *out = (int64_t)t->value;
+    return true;
+  }
+  return false;
+}
+
+typedef struct cdims {
+  bool known;
+  uint32_t n;
+  int64_t d[8];
+} cdims;
+
+static const nnl_onnx_node *node_of(const st *s, const val *v) {
+  return v && v->node >= 0 ? &s->g->nodes[v->node] : NULL;
+}
+
+/* The shape of a constant value, when it can be read. */
+static cdims const_dims(st *s, const val *v, int depth) {
+  cdims r = {0};
+  if (!v || depth > 16) return r;
+  const nnl_onnx_tensor *t = v->init ? v->init : NULL;
+  const nnl_onnx_node *n = node_of(s, v);
+  if (!t && n && strcmp(n->op_type, "Constant") == 0) {
+    const nnl_onnx_attr *a = attr(n, "value");
+    if (a && a->t) t = a->t;
+  }
+  if (t) {
+    if (t->n_dims > 8) return r;
+    r.known = true;
+    r.n = t->n_dims;
+    for (uint32_t i = 0; i < t->n_dims; i++) r.d[i] = t->dims[i];
+    return r;
+  }
+  if (v->kind == V_PARAM && v->info && v->info->has_shape &&
+      v->info->n_dims <= 8) {
+    for (uint32_t i = 0; i < v->info->n_dims; i++) {
+      if (v->info->dims[i].value < 0) return r;
+      r.d[i] = v->info->dims[i].value;
+    }
+    r.n = v->info->n_dims;
+    r.known = true;
+    return r;
+  }
+  if (!n || n->n_inputs == 0) return r;
+  const char *op = n->op_type;
+  val *in = find(s, n->inputs[0]);
+  if (strcmp(op, "ConstantOfShape") == 0) {
+    /* the shape is the value of the input: a constant int vector */
+    const nnl_onnx_tensor *st_ = in ? in->init : NULL;
+    const nnl_onnx_node *sn = node_of(s, in);
+    if (!st_ && sn && strcmp(sn->op_type, "Constant") == 0) {
+      const nnl_onnx_attr *a = attr(sn, "value");
+      if (a) st_ = a->t;
+    }
+    if (!st_ || st_->n_elems < 0 || st_->n_elems > 8) return r;
+    for (int64_t i = 0; i < st_->n_elems; i++)
+      if (!tensor_int(st_, (uint64_t)i, &r.d[i])) return r;
+    r.n = (uint32_t)st_->n_elems;
+    r.known = true;
+    return r;
+  }
+  if (strcmp(op, "Identity") == 0 || strcmp(op, "Cast") == 0 ||
+      strcmp(op, "DequantizeLinear") == 0 || strcmp(op, "QuantizeLinear") == 0)
+    return const_dims(s, in, depth + 1);
+  if (strcmp(op, "Transpose") == 0) {
+    cdims x = const_dims(s, in, depth + 1);
+    if (!x.known) return r;
+    const nnl_onnx_attr *p = attr(n, "perm");
+    r = x;
+    for (uint32_t i = 0; i < x.n; i++) {
+      int64_t src = (int64_t)(x.n - 1 - i);
+      if (p && p->type == NNL_ONNX_ATTR_INTS) {
+        if (p->n_ints != x.n || p->ints[i] < 0 || p->ints[i] >= (int64_t)x.n)
+          return (cdims){0};
+        src = p->ints[i];
+      }
+      r.d[i] = x.d[src];
+    }
+    return r;
+  }
+  return r;
+}
+
+typedef struct wsum {
+  bool carried;   /* the file carries the values */
+  int8_t all_equal, all_zero;
+  double value;
+  int64_t n;      /* elements, -1 unknown */
+  nnl_span at;
+} wsum;
+
+static wsum tensor_sum(const nnl_onnx_tensor *t) {
+  wsum w = {0};
+  w.carried = t->data_kind != NNL_ONNX_DATA_NONE || t->n_elems == 0;
+  w.all_equal = t->all_equal;
+  w.all_zero = t->all_zero;
+  w.value = t->value;
+  w.n = t->n_elems;
+  w.at = t->span;
+  return w;
+}
+
+/* What the file says about the values of a constant weight operand. */
+static wsum const_sum(st *s, const val *v, int depth) {
+  wsum w = {0};
+  w.all_equal = w.all_zero = -1;
+  w.n = -1;
+  w.at = NNL_NOSPAN;
+  if (!v || depth > 16) return w;
+  if (v->init) return tensor_sum(v->init);
+  if (v->sparse) {
+    const nnl_onnx_sparse *sp = v->sparse;
+    w.carried = true;
+    w.at = sp->span;
+    int64_t total = 1;
+    for (uint32_t i = 0; i < sp->n_dims; i++) {
+      if (sp->dims[i] < 0 || (sp->dims[i] && total > INT64_MAX / sp->dims[i])) {
+        total = -1;
+        break;
+      }
+      total *= sp->dims[i];
+    }
+    w.n = total;
+    if (sp->values.n_elems == 0 ||
+        (sp->values.all_equal == 1 && sp->values.value == 0)) {
+      w.all_equal = w.all_zero = 1;
+      w.value = 0;
+    } else if (sp->values.n_elems > 0 && total > sp->values.n_elems) {
+      w.all_equal = w.all_zero = 0; /* non-zero values and implicit zeros */
+    }
+    return w;
+  }
+  const nnl_onnx_node *n = node_of(s, v);
+  if (!n) return w; /* a param input: not carried */
+  w.carried = true;
+  w.at = n->span;
+  if (strcmp(n->op_type, "Constant") == 0) {
+    const nnl_onnx_attr *a = attr(n, "value");
+    if (a && a->t) return tensor_sum(a->t);
+    return w;
+  }
+  if (strcmp(n->op_type, "ConstantOfShape") == 0) {
+    const nnl_onnx_attr *a = attr(n, "value");
+    cdims d = const_dims(s, v, depth + 1);
+    if (d.known) {
+      w.n = 1;
+      for (uint32_t i = 0; i < d.n && w.n >= 0; i++)
+        w.n = d.d[i] < 0 || (d.d[i] && w.n > INT64_MAX / d.d[i]) ? -1
+                                                                 : w.n * d.d[i];
+    }
+    if (a && a->t && a->t->n_seen >= 1 && a->t->all_equal == 1) {
+      w.all_equal = 1;
+      w.value = a->t->value;
+      w.all_zero = w.value == 0;
+    } else if (!a) {
+      w.all_equal = w.all_zero = 1; /* the default value is 0 */
+    }
+    return w;
+  }
+  static const char *const same[] = {"Identity", "Reshape", "Transpose",
+                                     "Squeeze", "Unsqueeze", "Flatten",
+                                     "Cast"};
+  for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+    if (strcmp(n->op_type, same[i]) == 0 && n->n_inputs > 0) {
+      wsum x = const_sum(s, find(s, n->inputs[0]), depth + 1);
+      if (x.carried) return x;
+      return w;
+    }
+  return w;
+}
+
+/* One scalar constant (a learning rate, a dropout ratio, a Clip bound). */
+static bool const_scalar(st *s, const val *v, double *out) {
+  if (!v || (v->kind != V_CONST)) return false;
+  wsum w = const_sum(s, v, 0);
+  if (!w.carried || w.n != 1 || w.all_equal != 1) return false;
+  *out = w.value;
+  return true;
+}
+
+/* ---- layers ---- */
+
+static nnl_str str_known(const char *s, nnl_span at) {
+  return (nnl_str){s, at, NNL_KNOWN};
+}
+
+static char *where_of(st *s, const nnl_onnx_node *n, uint32_t idx) {
+  if (!s->om->binary) return NULL;
+  const char *g = *s->g->name ? s->g->name : "graph";
+  if (*n->name)
+    return nnl_arena_printf(&s->doc->arena, "%s/%s/%s", g, n->name, n->op_type);
+  return nnl_arena_printf(&s->doc->arena, "%s/node[%u]/%s", g, idx,
+                          n->op_type);
+}
+
+/* A new layer for node n with edges from its activation inputs (each
+ * source once).  Returns its index. */
+static int32_t add_layer(st *s, const nnl_onnx_node *n, uint32_t idx,
+                         nnl_op op) {
+  nnl_ref *refs = NULL;
+  uint32_t k = 0;
+  if (n->n_inputs) {
+    refs = nnl_arena_alloc(&s->doc->arena, sizeof *refs * n->n_inputs);
+    for (uint32_t i = 0; i < n->n_inputs; i++) {
+      val *v = find(s, n->inputs[i]);
+      if (!v || v->kind != V_ACT) continue;
+      bool dup = false;
+      for (uint32_t j = 0; j < k && !dup; j++) dup = refs[j] == v->ref;
+      if (!dup) refs[k++] = v->ref;
+    }
+  }
+  nnl_layer *l = nnl_ir_add_layer(s->m);
+  l->at = n->span;
+  if (*n->name) l->name = str_known(n->name, n->span);
+  l->type = str_known(n->op_type, n->span);
+  l->op = op;
+  l->where = where_of(s, n, idx);
+  l->inputs = refs;
+  l->n_inputs = k;
+  return (int32_t)(s->m->layers.len - 1);
+}
+
+static bool int_dtype(int64_t t) {
+  return t == NNL_ONNX_UINT8 || t == NNL_ONNX_INT8 || t == NNL_ONNX_UINT16 ||
+         t == NNL_ONNX_INT16 || t == NNL_ONNX_INT32 || t == NNL_ONNX_INT64 ||
+         t == NNL_ONNX_UINT32 || t == NNL_ONNX_UINT64 || t == NNL_ONNX_BOOL ||
+         t == NNL_ONNX_UINT4 || t == NNL_ONNX_INT4;
+}
+
+/* Do the outputs of n hold integers (indices, masks, ids)?  Casts and
+ * comparisons say; other ops keep what their activation inputs hold. */
+static bool outputs_int(st *s, const nnl_onnx_node *n, bool weight) {
+  static const char *const int_ops[] = {
+      "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal", "IsNaN",
+      "IsInf", "Not", "And", "Or", "Xor", "ArgMax", "ArgMin", "NonZero"};
+  if (weight) return false;
+  if (strcmp(n->op_type, "Cast") == 0) {
+    int64_t to;
+    return attr_int(n, "to", &to) && int_dtype(to);
+  }
+  for (size_t i = 0; i < sizeof int_ops / sizeof *int_ops; i++)
+    if (strcmp(n->op_type, int_ops[i]) == 0) return true;
+  bool any = false;
+  for (uint32_t i = 0; i < n->n_inputs; i++) {
+    val *v = find(s, n->inputs[i]);
+    if (!v || v->kind != V_ACT) continue;
+    if (!v->is_int) return false;
+    any = true;
+  }
+  return any;
+}
+
+/* Point every output of n at ref. */
+static void set_outputs(st *s, const nnl_onnx_node *n, nnl_ref ref,
+                        bool weight_above, int32_t fold) {
+  bool is_int = outputs_int(s, n, fold >= 0 && !NNL_REF_IS_INPUT(ref) &&
+                                      nnl_op_info_of(s->m->layers.items[ref].op)
+                                              ->cls == NNL_K_WEIGHT);
+  for (uint32_t i = 0; i < n->n_outputs; i++) {
+    val *o = find(s, n->outputs[i]);
+    if (!o || o->node < 0 || &s->g->nodes[o->node] != n) continue;
+    o->kind = V_ACT;
+    o->ref = ref;
+    o->weight_above = weight_above;
+    o->fold = fold;
+    o->is_int = is_int;
+  }
+}
+
+static void set_weights(st *s, nnl_layer *l, const val *w) {
+  wsum ws = const_sum(s, w, 0);
+  if (!ws.carried) return;
+  l->weights_at = ws.at;
+  if (ws.all_zero >= 0)
+    l->weights_all_zero = (nnl_flag){ws.all_zero == 1, ws.at, NNL_KNOWN};
+  else
+    l->weights_all_zero.state = NNL_UNKNOWN;
+  /* one element is trivially "all equal": say nothing then */
+  if (ws.all_equal >= 0 && ws.n >= 2) {
+    l->weights_all_equal = (nnl_flag){ws.all_equal == 1, ws.at, NNL_KNOWN};
+    if (ws.all_equal == 1)
+      l->weights_value = (nnl_num){ws.value, ws.at, NNL_KNOWN};
+  } else {
+    l->weights_all_equal.state = NNL_UNKNOWN;
+  }
+}
+
+/* Units of a weight layer from its weight's dims. */
+static void set_units(st *s, nnl_layer *l, const nnl_onnx_node *n,
+                      const struct wop *w, uint32_t wslot, const val *wv) {
+  int64_t u = -1, x;
+  if (w->op == NNL_OP_LSTM || w->op == NNL_OP_GRU || w->op == NNL_OP_RNN) {
+    if (attr_int(n, "hidden_size", &x)) u = x;
+  }
+  cdims d = const_dims(s, wv, 0);
+  if (u < 0 && d.known && d.n >= 1) {
+    const char *op = n->op_type;
+    if (strcmp(op, "Gemm") == 0 && d.n == 2) {
+      int64_t tb = 0, ta = 0;
+      attr_int(n, "transB", &tb);
+      attr_int(n, "transA", &ta);
+      u = wslot == 1 ? (tb ? d.d[0] : d.d[1]) : (ta ? d.d[1] : d.d[0]);
+    } else if (w->op == NNL_OP_DENSE && d.n >= 2) {
+      u = wslot == 0 ? d.d[d.n - 2] : d.d[d.n - 1];
+    } else if (w->op == NNL_OP_CONV) {
+      u = d.d[0];
+    } else if (w->op == NNL_OP_CONV_TRANSPOSE && d.n >= 2) {
+      int64_t group = 1;
+      attr_int(n, "group", &group);
+      u = group > 0 && d.d[1] <= INT64_MAX / group ? d.d[1] * group : -1;
+    } else if (w->op == NNL_OP_EMBEDDING && d.n == 2) {
+      u = d.d[1];
+    } else if (d.n >= 2 && (w->op == NNL_OP_LSTM || w->op == NNL_OP_GRU ||
+                            w->op == NNL_OP_RNN)) {
+      int64_t gates = w->op == NNL_OP_LSTM ? 4 : w->op == NNL_OP_GRU ? 3 : 1;
+      u = d.d[1] / gates;
+    }
+  }
+  if (u > 0) l->units = (nnl_num){(double)u, n->span, NNL_KNOWN};
+}
+
+/* Clip: relu when [0, inf), relu6 when [0, 6], else clip. */
+static nnl_act clip_act(st *s, const nnl_onnx_node *n) {
+  double lo = -INFINITY, hi = INFINITY, x;
+  if (attr_float(n, "min", &x)) lo = x;
+  if (attr_float(n, "max", &x)) hi = x;
+  if (n->n_inputs > 1 && *n->inputs[1]) {
+    if (!const_scalar(s, find(s, n->inputs[1]), &lo)) return NNL_ACT_CLIP;
+  }
+  if (n->n_inputs > 2 && *n->inputs[2]) {
+    if (!const_scalar(s, find(s, n->inputs[2]), &hi)) return NNL_ACT_CLIP;
+  }
+  if (lo == 0 && hi == 6) return NNL_ACT_RELU6;
+  if (lo == 0 && isinf(hi) && hi > 0) return NNL_ACT_RELU;
+  return NNL_ACT_CLIP;
+}
+
+/* ---- one node ---- */
+
+static void convert_node(st *s, uint32_t idx) {
+  const nnl_onnx_node *n = &s->g->nodes[idx];
+  /* activation inputs */
+  uint32_t n_act = 0;
+  int32_t first_act = -1;
+  bool wabove = false;
+  for (uint32_t i = 0; i < n->n_inputs; i++) {
+    val *v = find(s, n->inputs[i]);
+    if (!v || v->kind != V_ACT) continue;
+    if (first_act < 0) first_act = (int32_t)i;
+    n_act++;
+    wabove |= v->weight_above;
+  }
+  bool dflt = default_domain(n->domain);
+  /* Constant folding: nothing here depends on an activation's values. */
+  if (n_act == 0 ||
+      (dflt && (strcmp(n->op_type, "Shape") == 0 ||
+                strcmp(n->op_type, "Size") == 0))) {
+    for (uint32_t i = 0; i < n->n_outputs; i++) {
+      val *o = find(s, n->outputs[i]);
+      if (o && o->node == (int32_t)idx) o->kind = V_CONST;
+    }
+    return;
+  }
+  val *a0 = find(s, n->inputs[first_act]);
+  const char *op = n->op_type;
+
+  /* weight layers */
+  const struct wop *w = wop_of(n);
+  if (w) {
+    uint32_t ws = (uint32_t)w->wslot, ds = (uint32_t)w->data;
+    val *wv = ws < n->n_inputs ? find(s, n->inputs[ws]) : NULL;
+    val *dv = ds < n->n_inputs ? find(s, n->inputs[ds]) : NULL;
+    bool ok = wv && (wv->kind == V_CONST || wv->kind == V_PARAM) && dv &&
+              dv->kind == V_ACT;
+    if (!ok && w->alt >= 0 && n->n_inputs > 1) {
+      /* W @ x: the constant on the left */
+      val *l0 = find(s, n->inputs[0]), *l1 = find(s, n->inputs[1]);
+      if (l0 && (l0->kind == V_CONST || l0->kind == V_PARAM) && l1 &&
+          l1->kind == V_ACT) {
+        ws = 0;
+        wv = l0;
+        ok = true;
+      }
+    }
+    if (ok && w->op == NNL_OP_EMBEDDING) {
+      /* an embedding is a lookup in a float table */
+      int32_t t = wv->init ? wv->init->data_type
+                  : wv->info ? wv->info->elem_type
+                             : NNL_ONNX_UNDEFINED;
+      if (t != NNL_ONNX_UNDEFINED && !is_float_type(t)) ok = false;
+    }
+    if (ok) {
+      int32_t li = add_layer(s, n, idx, w->op);
+      nnl_layer *l = &s->m->layers.items[li];
+      set_weights(s, l, wv);
+      set_units(s, l, n, w, ws, wv);
+      /* LSTM/GRU/RNN compute their own activations: no fusing */
+      bool fusable = w->op == NNL_OP_DENSE || w->op == NNL_OP_CONV ||
+                     w->op == NNL_OP_CONV_TRANSPOSE;
+      set_outputs(s, n, li, true, fusable ? li : -1);
+      return;
+    }
+  }
+
+  /* activations: fused into the weight layer they follow, or a layer */
+  nnl_act act = act_of(n);
+  if (act != NNL_ACT_NONE) {
+    if (strcmp(op, "Clip") == 0) act = clip_act(s, n);
+    if (a0->fold >= 0 && a0->uses == 1 && first_act == 0) {
+      nnl_layer *wl = &s->m->layers.items[a0->fold];
+      if (wl->act == NNL_ACT_NONE) {
+        wl->act = act;
+        wl->act_at = n->span;
+        set_outputs(s, n, a0->ref, a0->weight_above, -1);
+        return;
+      }
+    }
+    int32_t li = add_layer(s, n, idx, NNL_OP_ACTIVATION);
+    s->m->layers.items[li].act = act;
+    s->m->layers.items[li].act_at = n->span;
+    set_outputs(s, n, li, wabove, -1);
+    return;
+  }
+
+  if (!dflt) {
+    nnl_op mop = strcmp(n->domain, "ai.onnx.ml") == 0 ? ml_op(op)
+                                                      : NNL_OP_OPAQUE;
+    int32_t li = add_layer(s, n, idx, mop);
+    set_outputs(s, n, li, wabove, -1);
+    return;
+  }
+
+  bool arith = strcmp(op, "Add") == 0 || strcmp(op, "Sub") == 0 ||
+               strcmp(op, "Mul") == 0 || strcmp(op, "Div") == 0 ||
+               strcmp(op, "Sum") == 0;
+  bool merge = strcmp(op, "Add") == 0 || strcmp(op, "Sum") == 0 ||
+               strcmp(op, "Mul") == 0 || strcmp(op, "Concat") == 0;
+  if (merge && n_act >= 2) {
+    nnl_op mop = strcmp(op, "Mul") == 0      ? NNL_OP_MULTIPLY
+                 : strcmp(op, "Concat") == 0 ? NNL_OP_CONCAT
+                                             : NNL_OP_ADD;
+    int32_t li = add_layer(s, n, idx, mop);
+    set_outputs(s, n, li, wabove, -1);
+    return;
+  }
+  if (arith && n_act == 1) {
+    if (!wabove && !a0->is_int) {
+      /* arithmetic by a constant before any weight layer: normalization */
+      int32_t li = add_layer(s, n, idx, NNL_OP_RESCALING);
+      set_outputs(s, n, li, false, -1);
+      return;
+    }
+    if ((strcmp(op, "Add") == 0 || strcmp(op, "Sum") == 0) && a0->fold >= 0 &&
+        a0->uses == 1) {
+      /* the weight layer's bias */
+      set_outputs(s, n, a0->ref, true, a0->fold);
+      return;
+    }
+  }
+
+  nnl_op lop = NNL_OP__COUNT;
+  for (size_t i = 0; i < sizeof opmap / sizeof *opmap; i++)
+    if (strcmp(opmap[i].name, op) == 0) {
+      lop = opmap[i].op;
+      break;
+    }
+  if (strcmp(op, "TopK") == 0) {
+    /* only the indices have no gradient */
+    val *ix = n->n_outputs > 1 ? find(s, n->outputs[1]) : NULL;
+    lop = ix && ix->uses ? NNL_OP_TOPK : NNL_OP_TENSOR_OP;
+  }
+  if (lop == NNL_OP__COUNT)
+    lop = known_op(op) ? NNL_OP_TENSOR_OP : NNL_OP_OPAQUE;
+  int32_t li = add_layer(s, n, idx, lop);
+  nnl_layer *l = &s->m->layers.items[li];
+  int32_t fold = -1;
+  switch (lop) {
+  case NNL_OP_RESHAPE: case NNL_OP_FLATTEN: case NNL_OP_TRANSPOSE:
+  case NNL_OP_SQUEEZE: case NNL_OP_UNSQUEEZE: case NNL_OP_IDENTITY:
+    /* shape-only: the activation after it still belongs to the layer */
+    if (first_act == 0 && a0->fold >= 0 && a0->uses == 1) fold = a0->fold;
+    break;
+  case NNL_OP_DROPOUT: {
+    double r = 0.5, x;
+    if (attr_float(n, "ratio", &x)) r = x;
+    if (n->n_inputs > 1 && *n->inputs[1]) {
+      if (const_scalar(s, find(s, n->inputs[1]), &x)) r = x;
+      else r = NAN;
+    }
+    if (!isnan(r)) l->rate = (nnl_num){r, n->span, NNL_KNOWN};
+    else l->rate.state = NNL_UNKNOWN;
+    break;
+  }
+  case NNL_OP_CAST: {
+    int64_t to;
+    const char *name = NULL;
+    if (strcmp(op, "Cast") == 0 && attr_int(n, "to", &to))
+      name = nnl_onnx_dtype_name((int32_t)to);
+    if (name) l->cast_to = str_known(name, n->span);
+    else l->cast_to.state = NNL_UNKNOWN;
+    break;
+  }
+  default: break;
+  }
+  set_outputs(s, n, li, wabove, fold);
+}
+
+/* ---- training info ---- */
+
+static const nnl_onnx_tensor *graph_init(const nnl_onnx_graph *g,
+                                         const char *name) {
+  for (uint32_t i = 0; g && i < g->n_initializers; i++)
+    if (strcmp(g->initializers[i].name, name) == 0) return &g->initializers[i];
+  return NULL;
+}
+
+/* A scalar named in graph g (its initializers or Constant nodes), else in
+ * the main graph. */
+static bool training_scalar(st *s, const nnl_onnx_graph *g, const char *name,
+                            double *out) {
+  const nnl_onnx_tensor *t = graph_init(g, name);
+  for (uint32_t i = 0; !t && g && i < g->n_nodes; i++) {
+    const nnl_onnx_node *n = &g->nodes[i];
+    if (strcmp(n->op_type, "Constant") == 0 && n->n_outputs == 1 &&
+        strcmp(n->outputs[0], name) == 0) {
+      const nnl_onnx_attr *a = attr(n, "value");
+      if (a && a->t) t = a->t;
+      else if (attr_float(n, "value_float", out)) return true;
+    }
+  }
+  if (t) {
+    if (t->n_elems != 1 || t->n_seen < 1 || t->all_equal != 1) return false;
+    *out = t->value;
+    return true;
+  }
+  if (g == s->g) return const_scalar(s, find(s, name), out);
+  if (g) return training_scalar(s, s->g, name, out);
+  return false;
+}
+
+/* Optimizer and loss nodes of a training graph (or of the main graph, for
+ * a model that is itself a training step). */
+static void training_from(st *s, const nnl_onnx_graph *g, nnl_span at) {
+  nnl_training *tr = &s->m->training;
+  for (uint32_t i = 0; g && i < g->n_nodes; i++) {
+    const nnl_onnx_node *n = &g->nodes[i];
+    const char *op = n->op_type;
+    bool preview = strcmp(n->domain, "ai.onnx.preview.training") == 0;
+    if (preview && (strcmp(op, "Adam") == 0 || strcmp(op, "Momentum") == 0 ||
+                    strcmp(op, "Adagrad") == 0)) {
+      nnl_optimizer *o = &tr->optimizer;
+      if (o->state == NNL_KNOWN) continue; /* the first one speaks */
+      tr->state = NNL_KNOWN;
+      if (!nnl_span_ok(tr->at)) tr->at = at;
+      o->state = NNL_KNOWN;
+      o->at = n->span;
+      o->type = str_known(op, n->span);
+      o->framework = "onnx";
+      double x;
+      if (n->n_inputs > 0 && *n->inputs[0] &&
+          training_scalar(s, g, n->inputs[0], &x))
+        o->lr = (nnl_num){x, n->span, NNL_KNOWN};
+      else
+        o->lr.state = NNL_UNKNOWN, o->lr.at = n->span;
+      if (attr_float(n, "norm_coefficient", &x))
+        o->weight_decay = (nnl_num){x, attr(n, "norm_coefficient")->span,
+                                    NNL_KNOWN};
+      if (strcmp(op, "Momentum") == 0 && attr_float(n, "alpha", &x))
+        o->momentum = (nnl_num){x, attr(n, "alpha")->span, NNL_KNOWN};
+    } else if (default_domain(n->domain) &&
+               (strcmp(op, "SoftmaxCrossEntropyLoss") == 0 ||
+                strcmp(op, "NegativeLogLikelihoodLoss") == 0) &&
+               g != s->g) {
+      if (tr->loss.state == NNL_KNOWN) continue;
+      tr->state = NNL_KNOWN;
+      if (!nnl_span_ok(tr->at)) tr->at = at;
+      tr->loss = str_known(op, n->span);
+      if (strcmp(op, "SoftmaxCrossEntropyLoss") == 0)
+        tr->from_logits = (nnl_flag){true, n->span, NNL_KNOWN};
+    }
+  }
+}
+
+/* ---- the graph ---- */
+
+/* Node order: Kahn's algorithm, file order where free.  Returns the number
+ * of nodes ordered (fewer than n_nodes: a cycle). */
+static uint32_t order_nodes(st *s, uint32_t *order) {
+  const nnl_onnx_graph *g = s->g;
+  uint32_t nn = g->n_nodes;
+  uint32_t *indeg = nnl_xcalloc(nn ? nn : 1, sizeof *indeg);
+  /* consumers per value, CSR */
+  uint32_t *start = nnl_xcalloc(s->n_vals + 1, sizeof *start);
+  uint64_t edges = 0;
+  for (uint32_t i = 0; i < nn; i++)
+    for (uint32_t j = 0; j < g->nodes[i].n_inputs; j++) {
+      val *v = find(s, g->nodes[i].inputs[j]);
+      if (!v || v->node < 0) continue;
+      start[v - s->vals + 1]++;
+      indeg[i]++;
+      edges++;
+    }
+  for (uint32_t i = 0; i < s->n_vals; i++) start[i + 1] += start[i];
+  uint32_t *fill = nnl_xmalloc(sizeof *fill * (s->n_vals + 1));
+  memcpy(fill, start, sizeof *fill * (s->n_vals + 1));
+  uint32_t *cons = nnl_xmalloc(sizeof *cons * (edges ? edges : 1));
+  for (uint32_t i = 0; i < nn; i++)
+    for (uint32_t j = 0; j < g->nodes[i].n_inputs; j++) {
+      val *v = find(s, g->nodes[i].inputs[j]);
+      if (!v || v->node < 0) continue;
+      cons[fill[v - s->vals]++] = i;
+    }
+  uint32_t head = 0, tail = 0;
+  for (uint32_t i = 0; i < nn; i++)
+    if (!indeg[i]) order[tail++] = i;
+  while (head < tail) {
+    uint32_t i = order[head++];
+    const nnl_onnx_node *n = &g->nodes[i];
+    for (uint32_t j = 0; j < n->n_outputs; j++) {
+      val *v = find(s, n->outputs[j]);
+      if (!v || v->node != (int32_t)i) continue;
+      uint32_t vi = (uint32_t)(v - s->vals);
+      for (uint32_t k = start[vi]; k < start[vi + 1]; k++)
+        if (--indeg[cons[k]] == 0) order[tail++] = cons[k];
+    }
+  }
+  free(indeg);
+  free(start);
+  free(fill);
+  free(cons);
+  return tail;
+}
+
+/* A quantized input (uint8 x with a scale and zero point) read by a
+ * dequantizing op is normalized by them: say so on the input. */
+static void mark_dequantized(st *s) {
+  static const char *const deq[] = {"DequantizeLinear", "QLinearConv",
+                                    "QLinearMatMul", "ConvInteger",
+                                    "MatMulInteger"};
+  for (uint32_t i = 0; i < s->g->n_nodes; i++) {
+    const nnl_onnx_node *n = &s->g->nodes[i];
+    if (!default_domain(n->domain) || n->n_inputs < 2) continue;
+    bool hit = false;
+    for (size_t k = 0; k < sizeof deq / sizeof *deq && !hit; k++)
+      hit = strcmp(n->op_type, deq[k]) == 0;
+    if (!hit) continue;
+    val *v = find(s, n->inputs[0]);
+    if (!v || v->kind != V_ACT || !NNL_REF_IS_INPUT(v->ref)) continue;
+    nnl_input *in = &s->m->inputs.items[NNL_REF_INPUT_INDEX(v->ref)];
+    if (in->normalize.state == NNL_ABSENT)
+      in->normalize = str_known("dequantize", n->span);
+  }
+}
+
+static void add_inputs_outputs(st *s) {
+  const nnl_onnx_graph *g = s->g;
+  for (uint32_t i = 0; i < g->n_inputs; i++) {
+    const nnl_onnx_value *gi = &g->inputs[i];
+    val *v = find(s, gi->name);
+    if (!v || v->input != (int32_t)i || v->init || v->sparse || v->node >= 0)
+      continue;
+    if (v->uses > 0 && v->uses == v->weight_uses) {
+      v->kind = V_PARAM;
+      continue;
+    }
+    nnl_input *in = nnl_ir_add_input(s->m);
+    in->at = gi->span;
+    in->name = str_known(gi->name, gi->span);
+    const char *dt = gi->type_kind == NNL_ONNX_TYPE_TENSOR
+                         ? nnl_onnx_dtype_name(gi->elem_type)
+                         : NULL;
+    if (dt) in->dtype = str_known(dt, gi->span);
+    else in->dtype.state = NNL_UNKNOWN;
+    if (gi->has_shape) {
+      nnl_value *items = gi->n_dims ? nnl_arena_alloc(&s->doc->arena,
+                                                      sizeof *items * gi->n_dims)
+                                    : NULL;
+      for (uint32_t k = 0; k < gi->n_dims; k++) {
+        items[k].at = gi->span;
+        if (gi->dims[k].value >= 0) {
+          items[k].type = NNL_V_NUM;
+          items[k].n = (double)gi->dims[k].value;
+        } else if (gi->dims[k].param) {
+          items[k].type = NNL_V_STR;
+          items[k].s = gi->dims[k].param;
+        } else {
+          items[k].type = NNL_V_UNKNOWN;
+        }
+      }
+      in->shape = (nnl_list){items, gi->n_dims, gi->span, NNL_KNOWN};
+    }
+    v->kind = V_ACT;
+    v->ref = NNL_REF_INPUT(s->m->inputs.len - 1);
+    v->is_int = gi->type_kind == NNL_ONNX_TYPE_TENSOR && int_dtype(gi->elem_type);
+  }
+}
+
+/* Count operand uses; mark weight-parameter slots for param detection. */
+static void count_uses(st *s) {
+  const nnl_onnx_graph *g = s->g;
+  for (uint32_t i = 0; i < g->n_nodes; i++) {
+    const nnl_onnx_node *n = &g->nodes[i];
+    const struct wop *w = wop_of(n);
+    for (uint32_t j = 0; j < n->n_inputs; j++) {
+      val *v = find(s, n->inputs[j]);
+      if (!v) continue;
+      v->uses++;
+      if (!w && j > 0 && default_domain(n->domain) &&
+          (strcmp(n->op_type, "QuantizeLinear") == 0 ||
+           strcmp(n->op_type, "DequantizeLinear") == 0)) {
+        v->weight_uses++; /* scale and zero point */
+        continue;
+      }
+      if (w && is_param_slot(w, j)) {
+        /* a Gather's table is a weight only when the ids come from
+           elsewhere */
+        if (w->op == NNL_OP_EMBEDDING && n->n_inputs > 1 &&
+            strcmp(n->inputs[1], n->inputs[0]) == 0)
+          continue;
+        v->weight_uses++;
+      }
+    }
+  }
+  for (uint32_t i = 0; i < g->n_outputs; i++) {
+    val *v = find(s, g->outputs[i].name);
+    if (v) v->uses++;
+  }
+}
+
+int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *om) {
+  if (!om || !om->graph) {
+    nnl_report_bad_input(cx, doc, om ? om->span : (nnl_span){0, 0},
+                         "ONNX model has no graph");
+    return -1;
+  }
+  const nnl_onnx_graph *g = om->graph;
+  if (g->n_nodes > NNL_MAX_LAYERS) {
+    nnl_report_bad_input(cx, doc, g->span, "graph has %u nodes (limit %d)",
+                         g->n_nodes, NNL_MAX_LAYERS);
+    return -1;
+  }
+  st s = {0};
+  s.cx = cx;
+  s.doc = doc;
+  s.om = om;
+  s.g = g;
+  s.m = nnl_ir_model_new(&doc->arena);
+  s.m->at = om->span;
+  if (*g->name) s.m->name = str_known(g->name, g->span);
+
+  /* every value name: inputs, initializers, node outputs */
+  uint64_t cap = (uint64_t)g->n_inputs + g->n_initializers +
+                 g->n_sparse_initializers + 1;
+  for (uint32_t i = 0; i < g->n_nodes; i++) cap += g->nodes[i].n_outputs;
+  uint64_t tsize = 16;
+  while (tsize < cap * 2) tsize <<= 1;
+  s.vals = nnl_xmalloc(sizeof *s.vals * cap);
+  s.table = nnl_xcalloc(tsize, sizeof *s.table);
+  s.mask = (uint32_t)(tsize - 1);
+  for (uint32_t i = 0; i < g->n_inputs; i++)
+    if (*g->inputs[i].name) {
+      val *v = intern(&s, g->inputs[i].name);
+      if (v->input < 0) {
+        v->input = (int32_t)i;
+        v->info = &g->inputs[i];
+      }
+    }
+  for (uint32_t i = 0; i < g->n_initializers; i++)
+    if (*g->initializers[i].name) {
+      val *v = intern(&s, g->initializers[i].name);
+      v->init = &g->initializers[i];
+      v->kind = V_CONST;
+    }
+  for (uint32_t i = 0; i < g->n_sparse_initializers; i++)
+    if (*g->sparse_initializers[i].values.name) {
+      val *v = intern(&s, g->sparse_initializers[i].values.name);
+      v->sparse = &g->sparse_initializers[i];
+      v->kind = V_CONST;
+    }
+  for (uint32_t i = 0; i < g->n_nodes; i++)
+    for (uint32_t j = 0; j < g->nodes[i].n_outputs; j++)
+      if (*g->nodes[i].outputs[j]) {
+        val *v = intern(&s, g->nodes[i].outputs[j]);
+        v->node = (int32_t)i;
+        v->kind = V_UNDEF; /* decided when the node is converted */
+        v->init = NULL;
+        v->sparse = NULL;
+      }
+
+  count_uses(&s);
+  add_inputs_outputs(&s);
+
+  int rc = 0;
+  uint32_t *order = nnl_xmalloc(sizeof *order * (g->n_nodes ? g->n_nodes : 1));
+  uint32_t done = order_nodes(&s, order);
+  if (done < g->n_nodes) {
+    /* the first node left over sits on (or after) a cycle */
+    bool *seen = nnl_xcalloc(g->n_nodes, sizeof *seen);
+    for (uint32_t i = 0; i < done; i++) seen[order[i]] = true;
+    uint32_t bad = 0;
+    while (seen[bad]) bad++;
+    const nnl_onnx_node *n = &g->nodes[bad];
+    char *w = where_of(&s, n, bad);
+    const char *who =
+        *n->name ? nnl_arena_printf(&doc->arena, "'%s' (%s)", n->name,
+                                    n->op_type)
+                 : nnl_arena_printf(&doc->arena, "%u (%s)", bad, n->op_type);
+    nnl_report_bad_input(cx, doc, n->span,
+                         "the graph has a cycle: node %s depends on its own "
+                         "output%s%s",
+                         who, w ? " at " : "", w ? w : "");
+    free(seen);
+    rc = -1;
+    goto out;
+  }
+  for (uint32_t i = 0; i < done; i++) convert_node(&s, order[i]);
+  mark_dequantized(&s);
+
+  for (uint32_t i = 0; i < g->n_outputs; i++) {
+    val *v = find(&s, g->outputs[i].name);
+    if (!v || v->kind != V_ACT || NNL_REF_IS_INPUT(v->ref)) continue;
+    nnl_output *o = nnl_ir_add_output(s.m);
+    o->at = g->outputs[i].span;
+    o->name = str_known(g->outputs[i].name, g->outputs[i].span);
+    o->layer = v->ref;
+  }
+
+  for (uint32_t i = 0; i < om->n_training_info; i++)
+    if (om->training_info[i].algorithm)
+      training_from(&s, om->training_info[i].algorithm,
+                    om->training_info[i].span);
+  training_from(&s, g, g->span);
+
+  int32_t cyc = nnl_ir_toposort(s.m);
+  if (cyc >= 0) {
+    const nnl_layer *l = &s.m->layers.items[cyc];
+    nnl_report_bad_input(cx, doc, l->at, "the graph has a cycle through %s",
+                         l->where ? l->where : l->type.s);
+    rc = -1;
+    goto out;
+  }
+  nnl_ir_derive(s.m);
+  nnl_array_push(&doc->models, s.m);
+  s.m = NULL;
+out:
+  if (s.m) nnl_ir_model_free(s.m);
+  free(order);
+  free(s.vals);
+  free(s.table);
+  return rc;
+}

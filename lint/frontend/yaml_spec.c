@@ -34,17 +34,17 @@ struct ynode {
   uint8_t kind;
   uint8_t plain; /* plain scalar: may be a number, bool or null */
   uint8_t tag;   /* T_* */
-  uint8_t open;  /* collection not finished yet (an alias to it recurses) */
-  uint8_t flow;
-  uint32_t n;    /* scalar: bytes; collection: children */
+  uint8_t open : 1; /* collection not finished (an alias to it recurses) */
+  uint8_t flow : 1;
+  uint32_t n;     /* scalar: bytes; collection: children */
   nnl_span at;
-  const char *s; /* scalar text (NUL-terminated) */
-  ynode *kids, *last, *next;
-  ynode *target;  /* Y_ALIAS: the anchored node */
-  uint64_t size;  /* nodes a walk visits, aliases expanded (saturating) */
+  uint32_t size;  /* nodes a walk visits, aliases expanded (saturating) */
+  const char *s;  /* scalar text (NUL-terminated) */
+  ynode *kids;    /* first child; Y_ALIAS: the anchored node */
+  ynode *next;
 };
 
-#define SIZE_CAP ((uint64_t)1 << 40)
+#define SIZE_CAP UINT32_MAX
 enum { MAX_MERGE_DEPTH = 16, MAX_MERGE_SOURCES = 64, MAX_CONFIG_DEPTH = 4 };
 
 /* ---- string-keyed hash table (anchors, layer names) ---- */
@@ -106,6 +106,8 @@ typedef struct yp {
   nnl_doc *doc;
   nnl_arena *a;  /* the document's arena: everything the IR keeps */
   nnl_arena tree; /* nodes of the current YAML document */
+  char *room;     /* unaligned string space in tree */
+  size_t room_left, chunk;
   htab anchors;
   uint64_t alias_nodes;
   /* character index -> byte offset */
@@ -179,19 +181,40 @@ static uint8_t tag_class(const yaml_char_t *tag, bool scalar) {
              : T_OTHER;
 }
 
-static uint64_t sat_add(uint64_t a, uint64_t b) {
-  return a + b > SIZE_CAP ? SIZE_CAP : a + b;
+static uint32_t sat_add(uint64_t a, uint64_t b) {
+  return a + b > SIZE_CAP ? SIZE_CAP : (uint32_t)(a + b);
 }
 
-static void attach(ynode **stack, uint32_t depth, ynode **root, ynode *n) {
+/* Scalar text, packed without the arena's alignment (most are short). */
+static const char *tree_str(yp *p, const char *s, size_t n) {
+  enum { CHUNK = 64 * 1024 };
+  if (n >= 1024) return nnl_arena_strndup(&p->tree, s, n);
+  if (p->room_left < n + 1) {
+    /* chunks grow with the document: small files stay small */
+    p->chunk = p->chunk ? (p->chunk < CHUNK ? 2 * p->chunk : CHUNK) : 2048;
+    p->room = nnl_arena_alloc(&p->tree, p->chunk);
+    p->room_left = p->chunk;
+  }
+  char *o = p->room;
+  memcpy(o, s, n);
+  o[n] = '\0';
+  p->room += n + 1;
+  p->room_left -= n + 1;
+  return o;
+}
+
+/* Append n to the open collection at depth-1 (last[] holds each open
+ * collection's last child), or make it the document's root. */
+static void attach(ynode **stack, ynode **last, uint32_t depth, ynode **root,
+                   ynode *n) {
   if (depth == 0) {
     if (!*root) *root = n;
     return;
   }
   ynode *parent = stack[depth - 1];
-  if (parent->last) parent->last->next = n;
+  if (last[depth - 1]) last[depth - 1]->next = n;
   else parent->kids = n;
-  parent->last = n;
+  last[depth - 1] = n;
   parent->n++;
 }
 
@@ -226,7 +249,7 @@ static int model_of_document(yp *p, ynode *root, bool *is_spec);
 static int read_stream(yp *p, uint32_t *specs) {
   yaml_parser_t ps;
   yaml_event_t ev;
-  ynode *stack[NNL_MAX_DEPTH + 1];
+  ynode *stack[NNL_MAX_DEPTH + 1], *last[NNL_MAX_DEPTH + 1];
   uint32_t depth = 0;
   ynode *root = NULL;
   int rc = 0;
@@ -248,6 +271,7 @@ static int read_stream(yp *p, uint32_t *specs) {
       nnl_arena_free(&p->tree);
       nnl_arena_init(&p->tree);
       ht_free(&p->anchors);
+      p->room_left = 0;
       depth = 0;
       root = NULL;
       break;
@@ -263,13 +287,13 @@ static int read_stream(yp *p, uint32_t *specs) {
       n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
       n->tag = tag_class(ev.data.scalar.tag, true);
       n->at = span_of(p, ev.start_mark, ev.end_mark);
-      n->s = nnl_arena_strndup(&p->tree, (const char *)ev.data.scalar.value,
-                               ev.data.scalar.length);
+      n->s = tree_str(p, (const char *)ev.data.scalar.value,
+                      ev.data.scalar.length);
       n->n = ev.data.scalar.length > UINT32_MAX
                  ? UINT32_MAX
                  : (uint32_t)ev.data.scalar.length;
       n->size = 1;
-      attach(stack, depth, &root, n);
+      attach(stack, last, depth, &root, n);
       if (depth) stack[depth - 1]->size = sat_add(stack[depth - 1]->size, 1);
       anchor(p, ev.data.scalar.anchor, n);
       break;
@@ -291,10 +315,11 @@ static int read_stream(yp *p, uint32_t *specs) {
       n->at = at;
       n->open = 1;
       n->size = 1;
-      attach(stack, depth, &root, n);
+      attach(stack, last, depth, &root, n);
       anchor(p, seq ? ev.data.sequence_start.anchor
                     : ev.data.mapping_start.anchor,
              n);
+      last[depth] = NULL;
       stack[depth++] = n;
       break;
     }
@@ -305,13 +330,13 @@ static int read_stream(yp *p, uint32_t *specs) {
       n->open = 0;
       /* A block collection ends with its last child; a flow one at its
        * closing bracket. */
+      ynode *lk = last[depth];
       uint32_t end;
-      if (n->flow || !n->last)
+      if (n->flow || !lk)
         end = byte_off(p, ev.end_mark.index);
       else
-        end = n->last->at.off + n->last->at.len;
-      if (n->last && end < n->last->at.off + n->last->at.len)
-        end = n->last->at.off + n->last->at.len;
+        end = lk->at.off + lk->at.len;
+      if (lk && end < lk->at.off + lk->at.len) end = lk->at.off + lk->at.len;
       n->at.len = end > n->at.off ? end - n->at.off : 0;
       if (depth) stack[depth - 1]->size = sat_add(stack[depth - 1]->size, n->size);
       break;
@@ -338,10 +363,10 @@ static int read_stream(yp *p, uint32_t *specs) {
       }
       n = nnl_arena_alloc(&p->tree, sizeof *n);
       n->kind = Y_ALIAS;
-      n->target = t;
+      n->kids = t;
       n->at = at;
       n->size = t->size;
-      attach(stack, depth, &root, n);
+      attach(stack, last, depth, &root, n);
       if (depth) stack[depth - 1]->size = sat_add(stack[depth - 1]->size, t->size);
       break;
     }
@@ -355,7 +380,7 @@ static int read_stream(yp *p, uint32_t *specs) {
 }
 
 /* ---- reading values ---- */
-static ynode *deref(ynode *n) { return n && n->kind == Y_ALIAS ? n->target : n; }
+static ynode *deref(ynode *n) { return n && n->kind == Y_ALIAS ? n->kids : n; }
 
 static bool is_null(ynode *v) {
   if (!v) return true;
@@ -837,13 +862,20 @@ static int get_act(yp *p, ynode *v, nnl_act *act, nnl_span *at) {
 }
 
 /* ---- layers ---- */
+/* Per layer as written: its `inputs` and where its copies go. */
+typedef struct lside {
+  ynode *inputs;   /* names, resolved once every layer is read */
+  uint32_t first;  /* index of its first copy in the model */
+  uint32_t copies; /* 1 + repeats */
+} lside;
+
+/* What a layer says that needs the whole layer read first; the layer
+ * itself is written in place in the model. */
 typedef struct lspec {
-  nnl_layer l;
-  ynode *inputs;       /* names, resolved once every layer is read */
+  nnl_layer *l;
+  lside *side;
   ynode *type, *act, *cast, *repeat;
   nnl_num units, emb_dim, num_features;
-  uint32_t copies;     /* 1 + repeats */
-  uint32_t first;      /* index of its first copy in the model */
 } lspec;
 
 #define K(s) (strcmp(key, s) == 0)
@@ -854,10 +886,10 @@ typedef struct lspec {
  *   repeat, ...}  Other Keras/PyTorch arguments are ignored. */
 static int layer_pair(yp *p, void *obj, const char *key, ynode *v) {
   lspec *ls = obj;
-  nnl_layer *l = &ls->l;
+  nnl_layer *l = ls->l;
   if (K("type") || K("classname") || K("layer")) ls->type = v;
   else if (K("name")) TRY(get_str(p, v, &l->name, "name"));
-  else if (K("inputs") || K("input")) ls->inputs = v;
+  else if (K("inputs") || K("input")) ls->side->inputs = v;
   else if (K("activation")) ls->act = v;
   else if (K("units") || K("filters") || K("outfeatures") || K("outchannels") ||
            K("hiddensize") || K("features") || K("numoutput") ||
@@ -895,12 +927,12 @@ static int layer_pair(yp *p, void *obj, const char *key, ynode *v) {
 static int read_layer(yp *p, ynode *item, lspec *ls) {
   ynode *v = deref(item);
   TRY(need_map(p, v, "a layer"));
-  nnl_layer *l = &ls->l;
+  nnl_layer *l = ls->l;
   l->at = v->at;
   l->op = NNL_OP_OPAQUE;
   l->act_at = NNL_NOSPAN;
   l->weights_at = NNL_NOSPAN;
-  ls->copies = 1;
+  ls->side->copies = 1;
   TRY(each_pair(p, v, layer_pair, ls, 0));
   if (!ls->type || is_null(deref(ls->type)))
     return bad(p, v->at, "layer has no `type`");
@@ -959,7 +991,7 @@ static int read_layer(yp *p, ynode *item, lspec *ls) {
       if (r.v > NNL_MAX_REPEAT)
         return bad(p, r.at, "`repeat: %.0f` is above the limit of %d", r.v,
                    NNL_MAX_REPEAT);
-      ls->copies = (uint32_t)r.v;
+      ls->side->copies = (uint32_t)r.v;
     }
   }
   return 0;
@@ -988,40 +1020,42 @@ static int resolve_ref(yp *p, htab *layer_names, nnl_model *m, ynode *v,
                        "model input", v->s);
 }
 
-/* layers -> [layer, ...]: read every layer, expand `repeat`, resolve
- * `inputs` (forward references allowed; cycles are found by toposort),
- * default edges: the previous layer, and for the first layer every
- * declared model input. */
+/* layers -> [layer, ...]: read every layer in place, resolve `inputs`
+ * (forward references allowed; cycles are found by toposort; default: the
+ * previous layer, and for the first layer every declared model input),
+ * then expand `repeat` copies, which chain one after another. */
 static int read_layers(yp *p, nnl_model *m, ynode *seq, htab *names) {
-  NNL_ARRAY(lspec) specs = {0};
+  NNL_ARRAY(lside) sides = {0};
   int rc = 0;
   uint64_t total = 0;
-  nnl_array_reserve(&specs, seq->n ? seq->n : 1);
+  uint32_t n = seq->n;
+  /* reserved: layer pointers stay valid while the layers are read */
+  nnl_array_reserve(&m->layers, n ? n : 1);
+  nnl_array_reserve(&sides, n ? n : 1);
   for (ynode *it = seq->kids; it && rc == 0; it = it->next) {
-    lspec *ls = nnl_array_grow1(&specs);
-    rc = read_layer(p, it, ls);
+    lspec ls = {.l = nnl_ir_add_layer(m), .side = nnl_array_grow1(&sides)};
+    rc = read_layer(p, it, &ls);
     if (rc < 0) break;
-    ls->first = (uint32_t)total;
-    total += ls->copies;
+    ls.side->first = (uint32_t)total;
+    total += ls.side->copies;
     if (total > NNL_MAX_LAYERS) {
-      nnl_span at = ls->repeat ? deref(ls->repeat)->at : ls->l.at;
+      nnl_span at = ls.repeat ? deref(ls.repeat)->at : ls.l->at;
       rc = bad(p, at, "more than %d layers in one model", NNL_MAX_LAYERS);
     }
   }
   /* names -> last copy */
-  for (uint32_t i = 0; i < specs.len && rc == 0; i++) {
-    nnl_layer *l = &specs.items[i].l;
+  for (uint32_t i = 0; i < m->layers.len && rc == 0; i++) {
+    nnl_layer *l = &m->layers.items[i];
     if (l->name.state != NNL_KNOWN) continue;
-    uint32_t last = specs.items[i].first + specs.items[i].copies - 1;
+    uint32_t last = sides.items[i].first + sides.items[i].copies - 1;
     if (ht_put(names, l->name.s, (void *)(intptr_t)(last + 1)))
       rc = bad(p, l->name.at, "a layer named '%s' is already defined",
                l->name.s);
   }
-  if (rc == 0) nnl_array_reserve(&m->layers, (uint32_t)total);
-  for (uint32_t i = 0; i < specs.len && rc == 0; i++) {
-    lspec *ls = &specs.items[i];
-    nnl_layer *l = &ls->l;
-    ynode *in = deref(ls->inputs);
+  for (uint32_t i = 0; i < m->layers.len && rc == 0; i++) {
+    lside *sd = &sides.items[i];
+    nnl_layer *l = &m->layers.items[i];
+    ynode *in = deref(sd->inputs);
     if (in && !is_null(in)) {
       if (in->tag == T_OTHER)
         rc = bad(p, in->at, "`inputs` is a tagged object; nnlint reads plain "
@@ -1029,16 +1063,16 @@ static int read_layers(yp *p, nnl_model *m, ynode *seq, htab *names) {
       else if (in->kind == Y_MAP)
         rc = bad(p, in->at, "`inputs` must be a name or a list of names");
       else {
-        uint32_t n = in->kind == Y_SEQ ? in->n : 1;
-        l->inputs = nnl_arena_alloc(p->a, sizeof *l->inputs * (n ? n : 1));
-        l->n_inputs = n;
+        uint32_t k_n = in->kind == Y_SEQ ? in->n : 1;
+        l->inputs = nnl_arena_alloc(p->a, sizeof *l->inputs * (k_n ? k_n : 1));
+        l->n_inputs = k_n;
         ynode *x = in->kind == Y_SEQ ? in->kids : in;
-        for (uint32_t k = 0; k < n && x && rc == 0; k++, x = x->next)
+        for (uint32_t k = 0; k < k_n && x && rc == 0; k++, x = x->next)
           rc = resolve_ref(p, names, m, x, &l->inputs[k]);
       }
     } else if (i > 0) {
       l->inputs = nnl_arena_alloc(p->a, sizeof *l->inputs);
-      l->inputs[0] = (nnl_ref)(ls->first - 1);
+      l->inputs[0] = (nnl_ref)(sd->first - 1);
       l->n_inputs = 1;
     } else if (m->inputs.len) {
       l->inputs = nnl_arena_alloc(p->a, sizeof *l->inputs * m->inputs.len);
@@ -1046,20 +1080,27 @@ static int read_layers(yp *p, nnl_model *m, ynode *seq, htab *names) {
         l->inputs[k] = NNL_REF_INPUT(k);
       l->n_inputs = m->inputs.len;
     }
-    if (rc < 0) break;
-    /* the copies of a `repeat:` chain one after another */
-    for (uint32_t c = 0; c < ls->copies; c++) {
-      nnl_layer *out = nnl_ir_add_layer(m);
-      *out = *l;
-      if (c > 0) {
-        out->repeat_of = ls->first + 1;
-        out->inputs = nnl_arena_alloc(p->a, sizeof *out->inputs);
-        out->inputs[0] = (nnl_ref)(ls->first + c - 1);
-        out->n_inputs = 1;
+  }
+  if (rc == 0 && total != m->layers.len) {
+    nnl_layer *all = nnl_xmalloc(sizeof *all * (size_t)total);
+    for (uint32_t i = 0; i < m->layers.len; i++) {
+      lside *sd = &sides.items[i];
+      for (uint32_t c = 0; c < sd->copies; c++) {
+        nnl_layer *out = &all[sd->first + c];
+        *out = m->layers.items[i];
+        if (c > 0) {
+          out->repeat_of = sd->first + 1;
+          out->inputs = nnl_arena_alloc(p->a, sizeof *out->inputs);
+          out->inputs[0] = (nnl_ref)(sd->first + c - 1);
+          out->n_inputs = 1;
+        }
       }
     }
+    free(m->layers.items);
+    m->layers.items = all;
+    m->layers.len = m->layers.cap = (uint32_t)total;
   }
-  nnl_array_free(&specs);
+  nnl_array_free(&sides);
   return rc;
 }
 

@@ -382,6 +382,10 @@ static void test_multi_output(void) {
   CHECK("declared outputs: second head", L(m, h2)->is_output &&
                                              L(m, t)->is_hidden);
   CHECK("declared outputs: classes", m->n_classes.v == 10);
+  CHECK("declared outputs: each its output layer",
+        m->outputs.items[0].output_layer == (int32_t)h1 &&
+            m->outputs.items[1].output_layer == (int32_t)h2 &&
+            m->outputs.items[0].layer == (int32_t)s);
   nnl_ir_model_free(m);
 
   /* a merge at the end: heads are outputs, activation unknown */
@@ -464,6 +468,20 @@ static void test_order(void) {
   CHECK("no layers: input facts", m->inputs.items[0].is_raw &&
                                       m->inputs.items[0].normalized == -1 &&
                                       m->inputs.items[0].first_weight == -1);
+  nnl_ir_model_free(m);
+
+  /* an explicit empty input list: a source, not the previous layer */
+  m = model();
+  input(m, "float32");
+  a = layer(m, "Dense", "relu", 4);
+  b = layer(m, "Dense", "relu", 4);
+  edges(m, b, 0);
+  CHECK("explicit no inputs: sorts", prepare(m) == -1);
+  CHECK("explicit no inputs: kept", L(m, b)->n_inputs == 0 &&
+                                        L(m, a)->n_consumers == 0 &&
+                                        L(m, b)->depth == 1 && m->depth == 1);
+  CHECK("explicit no inputs: toposort again keeps it",
+        nnl_ir_toposort(m) == -1 && L(m, b)->n_inputs == 0);
   nnl_ir_model_free(m);
 
   /* refs to layers or inputs that do not exist are dropped */
@@ -782,9 +800,25 @@ static void test_optimizer(void) {
                                     m->training.optimizer.lr_default.v == 0.001);
   nnl_ir_model_free(m);
 
+  m = opt_model("torch.optim.RMSprop");
+  prepare(m);
+  CHECK("torch RMSprop: torch.optim's own default 0.01",
+        m->training.optimizer.lr_default.v == 0.01);
+  nnl_ir_model_free(m);
+
   m = opt_model("torch.optim.NAdam");
   prepare(m);
   CHECK("NAdam: torch default", m->training.optimizer.lr_default.v == 0.002);
+  nnl_ir_model_free(m);
+
+  m = opt_model("Adam");
+  m->training.optimizer.framework = "onnx";
+  m->training.optimizer.lr = num(0.001);
+  prepare(m);
+  CHECK("onnx Adam: no framework default",
+        m->training.optimizer.lr_default.state == NNL_ABSENT &&
+            m->training.optimizer.lr_is_default == -1 &&
+            m->training.optimizer.is_adaptive == 1);
   nnl_ir_model_free(m);
 
   m = opt_model("MyFancyOptimizer");
