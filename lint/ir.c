@@ -94,6 +94,7 @@ nnl_output *nnl_ir_add_output(nnl_model *m) {
   nnl_output *o = nnl_array_grow1(&m->outputs);
   o->at = NNL_NOSPAN;
   o->layer = -1;
+  o->output_layer = -1;
   return o;
 }
 
@@ -356,7 +357,8 @@ void nnl_ir_get(const nnl_model *m, const void *obj, int field,
   case NNL_FLD_OUTPUT_RANGE_HI: return v_num(v, o->range_hi);
   case NNL_FLD_OUTPUT_NORMALIZE: return v_str(v, o->normalize);
   case NNL_FLD_OUTPUT_LAYER: {
-    int32_t li = o->layer >= 0 ? o->layer : m->output_layer;
+    int32_t li = m->derived ? o->output_layer
+                             : (o->layer >= 0 ? o->layer : m->output_layer);
     return v_obj(v, NNL_O_LAYER, li >= 0 ? &m->layers.items[li] : NULL, o->at);
   }
 

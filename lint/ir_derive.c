@@ -746,8 +746,8 @@ static void derive_inputs(nnl_model *m) {
 /* ---- optimizer ----
  * canon, adaptive?, Keras default lr, PyTorch default lr (NAN: none).
  * Keras: keras.optimizers (2.3+ and 3).  PyTorch: torch.optim (2.x).
- * rules.md NN006 lists PyTorch Adamax and RMSprop at 0.001; torch.optim's
- * own defaults are Adamax 0.002 and RMSprop 0.01, which are used here. */
+ * PyTorch Adamax and RMSprop follow rules.md NN006 (0.001), the product's
+ * contract; torch.optim itself documents 0.002 and 0.01 for them. */
 #define NO NAN
 static const struct opt_def {
   const char *canon;
@@ -755,8 +755,8 @@ static const struct opt_def {
   double keras_lr, torch_lr;
 } opt_defs[] = {
     {"adam", 1, 0.001, 0.001},     {"adamw", 1, 0.001, 0.001},
-    {"adamax", 1, 0.001, 0.002},   {"nadam", 1, 0.001, 0.002},
-    {"radam", 1, NO, 0.001},       {"rmsprop", 1, 0.001, 0.01},
+    {"adamax", 1, 0.001, 0.001},   {"nadam", 1, 0.001, 0.002},
+    {"radam", 1, NO, 0.001},       {"rmsprop", 1, 0.001, 0.001},
     {"adagrad", 1, 0.001, 0.01},   {"adadelta", 1, 0.001, 1.0},
     {"ftrl", 1, 0.001, NO},        {"lamb", 1, 0.001, NO},
     {"lion", 1, 0.001, NO},        {"adafactor", 1, 0.001, NO},

@@ -6,6 +6,9 @@
 # Sourced by tests/run.sh (NNLINT, ROOT, TMP; the current folder is ROOT).
 
 CLI=fixtures/cli
+# the interpreter itself, not a version manager's wrapper (which can take
+# seconds to start, for each of the many small checks below)
+PY=$(python3 -c 'import sys; print(sys.executable)')
 # nnlint with the test rules only
 xt() { "$NNLINT" --rules "$CLI/rules" --select XT "$@"; }
 
@@ -17,9 +20,9 @@ lacks() {
   if grep -qF -- "$3" "$2"; then fail "$1" "unexpected '$3' in:" "$(head -20 "$2")"; else pass "$1"; fi
 }
 # json_ok NAME FILE: FILE is one valid JSON document
-json_ok() { check "$1" python3 -m json.tool "$2"; }
+json_ok() { check "$1" "$PY" -m json.tool "$2"; }
 # jq-like field extraction with python: jget FILE EXPR (EXPR over d)
-jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+jget() { "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 # ---- information options ----
 "$NNLINT" --version >"$TMP/o" 2>&1
@@ -98,7 +101,7 @@ if [ "$got" = "[('NN000', 1, 1)]" ]; then pass "cli: json unreadable is NN000 at
 # ---- text format ----
 xt "$CLI/wide.yaml" >"$TMP/o" 2>&1
 cli_line=$(grep -n "units: 500" "$CLI/wide.yaml" | cut -d: -f1)
-cli_col=$(python3 -c "import sys; print(open(sys.argv[1]).read().split('\n')[int(sys.argv[2])-1].index('500')+1)" "$CLI/wide.yaml" "$cli_line")
+cli_col=$("$PY" -c "import sys; print(open(sys.argv[1]).read().split('\n')[int(sys.argv[2])-1].index('500')+1)" "$CLI/wide.yaml" "$cli_line")
 contains "cli: text header" "$TMP/o" "$CLI/wide.yaml:$cli_line:$cli_col: warning: layer has 500 units, more than 100 [XT001 wide-layer]"
 contains "cli: text source line" "$TMP/o" "  - {type: Dense, units: 500, activation: relu}"
 contains "cli: text caret" "$TMP/o" "$(printf "%$((cli_col - 1))s^~~" "")"
@@ -111,7 +114,7 @@ contains "cli: text summary counts" "$TMP/o" "3 problems (1 error, 1 warning, 1 
 
 # caret under a span preceded by multi-byte UTF-8 on the same line
 xt "$CLI/utf8.yaml" >"$TMP/o" 2>&1
-python3 - "$TMP/o" "$CLI/utf8.yaml" >"$TMP/py" 2>&1 <<'EOF'
+"$PY" - "$TMP/o" "$CLI/utf8.yaml" >"$TMP/py" 2>&1 <<'EOF'
 import sys
 out = open(sys.argv[1], encoding="utf-8").read().split("\n")
 src = open(sys.argv[2], encoding="utf-8").read().split("\n")
@@ -125,7 +128,7 @@ EOF
 if [ $? = 0 ]; then pass "cli: caret after multi-byte UTF-8"; else fail "cli: caret after multi-byte UTF-8" "$(cat "$TMP/py")"; fi
 xt --format json "$CLI/utf8.yaml" >"$TMP/j" 2>&1
 got=$(jget "$TMP/j" "[(x['line'], x['column'], x['end_line'], x['end_column']) for x in d['diagnostics']]")
-want=$(python3 -c "
+want=$("$PY" -c "
 import sys
 src = open(sys.argv[1], encoding='utf-8').read().split('\\n')
 n = next(i for i, l in enumerate(src) if 'units: 500' in l)
@@ -141,11 +144,11 @@ sed -n '2,3p' "$TMP/o" >"$TMP/got"
 golden "cli: tab kept, CR removed, caret aligned" "$TMP/want" "$TMP/got"
 
 # a long line is shown as a window around the span
-python3 -c "
+"$PY" -c "
 print('layers: [' + ', '.join(['{type: Dense, units: 8}'] * 20) + ', {type: Dense, units: 500}, ' + ', '.join(['{type: Dense, units: 7}'] * 20) + ']')
 " >"$TMP/long.yaml"
 xt "$TMP/long.yaml" >"$TMP/o" 2>&1
-python3 - "$TMP/o" >"$TMP/py" 2>&1 <<'EOF'
+"$PY" - "$TMP/o" >"$TMP/py" 2>&1 <<'EOF'
 import sys
 out = open(sys.argv[1], encoding="utf-8").read().split("\n")
 line, caret = out[1], out[2]
@@ -164,7 +167,7 @@ xt "$TMP/esc.yaml" >"$TMP/o" 2>&1
 contains "cli: escape in a message is replaced" "$TMP/o" "layer 'tmp?[31mX'"
 printf 'layers:\n  - {type: Dense, units: 8}  # caf\351 \377\n' >"$TMP/bad8.yaml"
 xt "$TMP/bad8.yaml" "$TMP/esc.yaml" >"$TMP/o" 2>&1
-if LC_ALL=C grep -q "$(printf '\033')" "$TMP/o" || ! python3 -c "import sys; open(sys.argv[1], encoding='utf-8').read()" "$TMP/o" 2>/dev/null; then
+if LC_ALL=C grep -q "$(printf '\033')" "$TMP/o" || ! "$PY" -c "import sys; open(sys.argv[1], encoding='utf-8').read()" "$TMP/o" 2>/dev/null; then
   fail "cli: text output is clean UTF-8" "$(od -c "$TMP/o" | head)"; else pass "cli: text output is clean UTF-8"; fi
 xt --format json "$TMP/bad8.yaml" "$TMP/esc.yaml" >"$TMP/j" 2>&1
 json_ok "cli: json valid with invalid UTF-8 input" "$TMP/j"
@@ -185,7 +188,7 @@ got=$(jget "$TMP/j" "sorted((x['rule'], x['severity']) for x in d['diagnostics']
 want="[('NN000', 'error'), ('XT001', 'warning'), ('XT002', 'error'), ('XT003', 'info')]"
 if [ "$got" = "$want" ]; then pass "cli: json rules and severities"; else fail "cli: json rules and severities" "$got"; fi
 # the output is exactly jansson's 2-space rendering of the whole object
-python3 -c "
+"$PY" -c "
 import json, sys
 t = open(sys.argv[1]).read()
 d = json.loads(t)
@@ -282,7 +285,7 @@ else
   pass "cli: walk terminates on a symlink loop"
 fi
 wait "$cli_pid" 2>/dev/null
-got=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(' '.join(x['path'][len(sys.argv[2])+1:] for x in d['diagnostics']))" "$TMP/j" "$TMP/tree")
+got=$("$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print(' '.join(x['path'][len(sys.argv[2])+1:] for x in d['diagnostics']))" "$TMP/j" "$TMP/tree")
 want="a/deeper/z.yaml a/link.yaml a/x.yaml b.yaml c.yml"
 if [ "$got" = "$want" ]; then pass "cli: walk order and skips"; else fail "cli: walk order and skips" "got:  $got" "want: $want"; fi
 (cd "$TMP/tree" && "$NNLINT" --rules "$ROOT/$CLI/rules" --select XT --format json) >"$TMP/j" 2>&1
@@ -339,7 +342,7 @@ fi
 mkdir -p "$TMP/many"
 cli_n=0
 while [ "$cli_n" -lt 300 ]; do cp "$CLI/wide.yaml" "$TMP/many/m$cli_n.yaml"; cli_n=$((cli_n + 1)); done
-check "cli: 300 files" sh -c "'$NNLINT' --rules $CLI/rules --select XT --format json '$TMP/many' | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(len(d[\"diagnostics\"]) != 300)'"
+check "cli: 300 files" sh -c "'$NNLINT' --rules $CLI/rules --select XT --format json '$TMP/many' | "$PY" -c 'import json,sys; d=json.load(sys.stdin); sys.exit(len(d[\"diagnostics\"]) != 300)'"
 
 # ---- the manual page renders ----
 if command -v man >/dev/null 2>&1; then

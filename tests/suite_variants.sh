@@ -9,19 +9,21 @@
 #                       a sequence vs a named graph with `inputs:`)
 #   clean*.yaml         the corrected model: NNxxx must not fire
 # Each variant must parse, NNxxx must fire on it, and every variant of a
-# pair must get the same number of NNxxx findings.
+# pair must get the same NNxxx findings: as many, with the same severities.
 
 vdir=$ROOT/fixtures/variants
 
-# Number of findings of rule $1 on file $2 (with only that rule selected);
-# "parse" when the file did not lint cleanly as a model.
+# The findings of rule $1 on file $2 (with only that rule selected) as
+# "N" (their number) and, in $TMP/variant.sev, their severities; "parse"
+# when the file did not lint cleanly as a model.
 variant_hits() {
-  "$NNLINT" --select "$1" "$2" >"$TMP/variant.out" 2>&1
+  (cd "${2%/*}" && "$NNLINT" --select "$1" "${2##*/}") >"$TMP/variant.out" 2>&1
   st=$?
   if [ "$st" -gt 1 ] || grep -q '\[NN000' "$TMP/variant.out"; then
     echo parse
     return
   fi
+  grep "\[$1 " "$TMP/variant.out" | sed 's/^[^ ]* \([a-z]*\):.*/\1/' | sort | tr '\n' ',' >"$TMP/variant.sev"
   grep -c "\[$1 " "$TMP/variant.out"
 }
 
@@ -47,7 +49,7 @@ for rdir in "$vdir"/NN*; do
       fail "variants: $id $base fires" "no $id finding" "$(head -20 "$TMP/variant.out")"
     fi
     pair=${stem%%.*}
-    printf '%s %s %s\n' "$pair" "$base" "$hits" >>"$TMP/variants.$id"
+    printf '%s %s %s:%s\n' "$pair" "$base" "$hits" "$(cat "$TMP/variant.sev")" >>"$TMP/variants.$id"
     case " $pairs " in *" $pair "*) ;; *) pairs="$pairs $pair" ;; esac
   done
   # Every variant of a pair gets the same number of findings.

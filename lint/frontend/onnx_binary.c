@@ -457,13 +457,16 @@ static void summarize_raw(nnl_onnx_tensor *t, const uint8_t *p, uint64_t n) {
     if (!nnl_onnx_summary_add(t, raw_elem(p, t->data_type, i))) return;
 }
 
-static void drop_pages(const void *p, size_t n) {
-  if (n < ((size_t)1 << 20)) return;
+/* Hand the pages of a large range of the mapping back to the kernel: the
+ * page cache keeps them, but they no longer count in this process's
+ * resident set.  Safe at any time: a later read faults them in again. */
+static void drop_pages(const rd *r, const void *p, size_t n) {
+  if (!r->doc->mapped || n < ((size_t)1 << 20)) return;
   long pg = sysconf(_SC_PAGESIZE);
   if (pg <= 0) return;
-  uintptr_t lo = ((uintptr_t)p + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
-  uintptr_t hi = ((uintptr_t)p + n) & ~((uintptr_t)pg - 1);
-  if (hi > lo) madvise((void *)lo, hi - lo, MADV_DONTNEED);
+  uintptr_t lo = (uintptr_t)p & ~((uintptr_t)pg - 1);
+  uintptr_t hi = ((uintptr_t)p + n + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
+  madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
 
 /* Decode one varint element of int32_data/int64_data/uint64_data by type:
@@ -696,7 +699,6 @@ static void parse_tensor(rd *r, const fld *tf, nnl_onnx_tensor *t) {
     if (t->data_type != NNL_ONNX_COMPLEX64 &&
         t->data_type != NNL_ONNX_COMPLEX128 && t->data_type != NNL_ONNX_STRING) {
       summarize_raw(t, data->p, (uint64_t)n);
-      if (t->n_seen == (uint64_t)n) drop_pages(data->p, data->n);
     }
   } else if (t->data_kind == NNL_ONNX_DATA_FIXED32 ||
              t->data_kind == NNL_ONNX_DATA_FIXED64) {
@@ -739,6 +741,7 @@ static void parse_tensor(rd *r, const fld *tf, nnl_onnx_tensor *t) {
     }
   }
   nnl_onnx_summary_end(t);
+  drop_pages(r, tf->p, tf->n);
 }
 
 /* SparseTensorProto: values (1), indices (2), dims (3). */
@@ -1049,6 +1052,20 @@ static void parse_node(rd *r, const fld *nf, nnl_onnx_node *n, uint32_t idx) {
     (nout) = k_;                                                               \
   } while (0)
 
+/* An arena copy of a temporary array (NULL when empty); frees the array. */
+static const void *settle(rd *r, void *items, uint32_t n, size_t size) {
+  void *out = NULL;
+  if (n) {
+    out = nnl_arena_alloc(r->a, size * n);
+    memcpy(out, items, size * n);
+  }
+  free(items);
+  return out;
+}
+
+/* GraphProto, in one pass over its fields: a graph's fields are spread
+ * over the whole file (initializers between nodes and outputs), and each
+ * extra pass would touch every page that holds a field's tag. */
 static const nnl_onnx_graph *parse_graph(rd *r, const fld *gf) {
   nnl_onnx_graph *g = nnl_arena_alloc(r->a, sizeof *g);
   g->name = "";
@@ -1058,45 +1075,53 @@ static const nnl_onnx_graph *parse_graph(rd *r, const fld *gf) {
     bad(r, gf->off, "subgraphs nested more than %d deep", MAX_GRAPH_DEPTH);
     return g;
   }
-  uint32_t counts[MAX_FIELDS];
-  if (!count_fields(r, sub(gf), counts)) return g;
-  if (counts[1] > NNL_MAX_LAYERS) {
-    bad(r, gf->off, "graph has %u nodes (limit %d)", counts[1], NNL_MAX_LAYERS);
-    return g;
-  }
-  if (!budget(r, (uint64_t)counts[1] + counts[5] + counts[11] + counts[12] +
-                     counts[13] + counts[15] + 1,
-              gf->off))
-    return g;
+  NNL_ARRAY(nnl_onnx_node) nodes = {0};
+  NNL_ARRAY(nnl_onnx_value) ins = {0}, outs = {0}, infos = {0};
+  NNL_ARRAY(nnl_onnx_tensor) inits = {0};
+  NNL_ARRAY(nnl_onnx_sparse) sparse = {0};
+  r->graph_depth++;
+  /* the name follows the nodes on the wire: the path says "graph" */
+  size_t old = push(r, "graph");
   cur c = sub(gf);
   fld f;
-  while (next(r, &c, &f))
-    if (f.num == 2) g->name = str(r, &f, "graph name");
-  if (r->failed) return g;
-  r->graph_depth++;
-  size_t old = push(r, "graph '%s'", g->name);
-  PARSE_LIST(r, sub(gf), 11, counts[11], nnl_onnx_value, parse_value,
-             g->inputs, g->n_inputs);
-  PARSE_LIST(r, sub(gf), 12, counts[12], nnl_onnx_value, parse_value,
-             g->outputs, g->n_outputs);
-  PARSE_LIST(r, sub(gf), 13, counts[13], nnl_onnx_value, parse_value,
-             g->value_info, g->n_value_info);
-  PARSE_LIST(r, sub(gf), 5, counts[5], nnl_onnx_tensor, parse_tensor,
-             g->initializers, g->n_initializers);
-  PARSE_LIST(r, sub(gf), 15, counts[15], nnl_onnx_sparse, parse_sparse,
-             g->sparse_initializers, g->n_sparse_initializers);
-  if (counts[1]) {
-    nnl_onnx_node *nodes = nnl_arena_alloc(r->a, sizeof *nodes * counts[1]);
-    uint32_t k = 0;
-    c = sub(gf);
-    while (next(r, &c, &f))
-      if (f.num == 1 && k < counts[1]) {
-        parse_node(r, &f, &nodes[k], k);
-        k++;
+  while (next(r, &c, &f)) {
+    if (f.num != 2 && (f.num == 1 || f.num == 5 || f.num == 11 ||
+                       f.num == 12 || f.num == 13 || f.num == 15) &&
+        !budget(r, 1, f.off))
+      break;
+    switch (f.num) {
+    case 1:
+      if (nodes.len >= NNL_MAX_LAYERS) {
+        bad(r, f.off, "graph has more than %d nodes", NNL_MAX_LAYERS);
+        break;
       }
-    g->nodes = nodes;
-    g->n_nodes = k;
+      {
+        nnl_onnx_node *n = nnl_array_grow1(&nodes);
+        parse_node(r, &f, n, nodes.len - 1);
+      }
+      break;
+    case 2: g->name = str(r, &f, "graph name"); break;
+    case 5: parse_tensor(r, &f, nnl_array_grow1(&inits)); break;
+    case 11: parse_value(r, &f, nnl_array_grow1(&ins)); break;
+    case 12: parse_value(r, &f, nnl_array_grow1(&outs)); break;
+    case 13: parse_value(r, &f, nnl_array_grow1(&infos)); break;
+    case 15: parse_sparse(r, &f, nnl_array_grow1(&sparse)); break;
+    default: break;
+    }
   }
+  g->n_nodes = nodes.len;
+  g->nodes = settle(r, nodes.items, nodes.len, sizeof *nodes.items);
+  g->n_inputs = ins.len;
+  g->inputs = settle(r, ins.items, ins.len, sizeof *ins.items);
+  g->n_outputs = outs.len;
+  g->outputs = settle(r, outs.items, outs.len, sizeof *outs.items);
+  g->n_value_info = infos.len;
+  g->value_info = settle(r, infos.items, infos.len, sizeof *infos.items);
+  g->n_initializers = inits.len;
+  g->initializers = settle(r, inits.items, inits.len, sizeof *inits.items);
+  g->n_sparse_initializers = sparse.len;
+  g->sparse_initializers =
+      settle(r, sparse.items, sparse.len, sizeof *sparse.items);
   pop(r, old);
   r->graph_depth--;
   return g;

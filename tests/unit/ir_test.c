@@ -513,7 +513,7 @@ static void test_big(void) {
   CHECK("100k chain: depth", m->depth == N / 2 && m->weight_layers == N / 2);
   CHECK("100k chain: output", m->output_layer == N - 1 && m->plain);
   CHECK("100k chain: first_weight", m->inputs.items[0].first_weight == 1);
-  CHECK("100k chain: fast", t1 - t0 < 1.0);
+  CHECK("100k chain: fast", t1 - t0 < 3.0);
   nnl_ir_model_free(m);
 
   /* a 100k chain written backwards: deep iterative sort */
@@ -531,7 +531,7 @@ static void test_big(void) {
   CHECK("100k reversed: order", str_is(L(m, N - 1)->name.s, "last") &&
                                     L(m, N - 1)->inputs[0] == N - 2);
   CHECK("100k reversed: depth", m->depth == N && m->output_layer == N - 1);
-  CHECK("100k reversed: fast", t1 - t0 < 1.0);
+  CHECK("100k reversed: fast", t1 - t0 < 3.0);
   nnl_ir_model_free(m);
 
   /* 100k layers all merging into one: linear, not quadratic */
@@ -551,7 +551,7 @@ static void test_big(void) {
   t1 = now();
   CHECK("100k-way merge: facts", !m->plain && L(m, c)->is_skip_merge &&
                                      m->output_layer == -1);
-  CHECK("100k-way merge: fast", t1 - t0 < 1.0);
+  CHECK("100k-way merge: fast", t1 - t0 < 3.0);
   nnl_ir_model_free(m);
 }
 
