@@ -303,6 +303,9 @@ typedef struct val {
   bool is_int;                  /* integer or boolean values (ids, masks,
                                    indices): arithmetic on them is not a
                                    normalization */
+  bool computed;                /* integers computed from float values
+                                   (comparisons, argmax, casts): indices,
+                                   not ids read from an input */
 } val;
 
 typedef struct st {
@@ -645,6 +648,11 @@ static void set_outputs(st *s, const nnl_onnx_node *n, nnl_ref ref,
   bool is_int = outputs_int(s, n, fold >= 0 && !NNL_REF_IS_INPUT(ref) &&
                                       nnl_op_info_of(s->m->layers.items[ref].op)
                                               ->cls == NNL_K_WEIGHT);
+  bool computed = false;
+  for (uint32_t i = 0; is_int && i < n->n_inputs && !computed; i++) {
+    val *v = find(s, n->inputs[i]);
+    if (v && v->kind == V_ACT) computed = v->computed || !v->is_int;
+  }
   for (uint32_t i = 0; i < n->n_outputs; i++) {
     val *o = find(s, n->outputs[i]);
     if (!o || o->node < 0 || &s->g->nodes[o->node] != n) continue;
@@ -653,6 +661,7 @@ static void set_outputs(st *s, const nnl_onnx_node *n, nnl_ref ref,
     o->weight_above = weight_above;
     o->fold = fold;
     o->is_int = is_int;
+    o->computed = computed;
   }
 }
 
@@ -777,6 +786,9 @@ static void convert_node(st *s, uint32_t idx) {
                   : wv->info ? wv->info->elem_type
                              : NNL_ONNX_UNDEFINED;
       if (t != NNL_ONNX_UNDEFINED && !is_float_type(t)) ok = false;
+      /* indices computed from floats (a tree walk, a codebook argmin)
+         look a table up; an embedding reads ids */
+      if (dv->computed) ok = false;
     }
     if (ok) {
       int32_t li = add_layer(s, n, idx, w->op);

@@ -802,8 +802,8 @@ static void test_optimizer(void) {
 
   m = opt_model("torch.optim.RMSprop");
   prepare(m);
-  CHECK("torch RMSprop: torch.optim's own default 0.01",
-        m->training.optimizer.lr_default.v == 0.01);
+  CHECK("torch RMSprop: the rules.md NN006 default 0.001",
+        m->training.optimizer.lr_default.v == 0.001);
   nnl_ir_model_free(m);
 
   m = opt_model("torch.optim.NAdam");
