@@ -1047,7 +1047,7 @@ static long write_spec(const char *path, int idx, int fam) {
     g.task = chance(85) ? TASK_CLS : TASK_REG;
   else
     g.task = chance(55) ? TASK_CLS : chance(40) ? TASK_BIN : chance(85) ? TASK_REG : TASK_AE;
-  g.classes = PICK(((int[]){3, 10, 10, 20, 100, 1000}));
+  g.classes = PICK(((int[]){2, 3, 5, 10, 10, 10, 20, 100, 1000}));
   g.out_units = g.task == TASK_CLS ? g.classes
                 : g.task == TASK_BIN ? 1
                 : g.task == TASK_REG ? range(1, 4) : 64;

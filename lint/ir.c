@@ -216,6 +216,10 @@ static void v_act_flag(nnl_value *v, nnl_act a, unsigned flag, nnl_span at) {
   v_bool(v, (nnl_act_info_of(a)->flags & flag) != 0, at);
 }
 
+static nnl_span span_or_at(nnl_span a, nnl_span b) {
+  return nnl_span_ok(a) ? a : b;
+}
+
 void nnl_ir_get(const nnl_model *m, const void *obj, int field,
                 nnl_value *v) {
   memset(v, 0, sizeof *v);
@@ -278,6 +282,13 @@ void nnl_ir_get(const nnl_model *m, const void *obj, int field,
     return v_act(v, l->act, nnl_span_ok(l->act_at) ? l->act_at : l->at);
   case NNL_FLD_LAYER_RELU_LIKE:
     return v_act_flag(v, l->act, NNL_A_RELU_LIKE, l->act_at);
+  case NNL_FLD_LAYER_EFFECTIVE_ACTIVATION:
+    if (!l->is_weight) return v_state(v, NNL_ABSENT, l->at);
+    return v_act(v, l->eff_act, span_or_at(l->eff_act_at, l->at));
+  case NNL_FLD_LAYER_EFFECTIVE_RELU_LIKE:
+    if (!l->is_weight) return v_state(v, NNL_ABSENT, l->at);
+    return v_act_flag(v, l->eff_act, NNL_A_RELU_LIKE,
+                      span_or_at(l->eff_act_at, l->at));
   case NNL_FLD_LAYER_UNITS: return v_num(v, l->units);
   case NNL_FLD_LAYER_KERNEL_INIT: return v_str(v, l->kernel_init);
   case NNL_FLD_LAYER_INIT_SCALE: return v_num(v, l->init_scale);
@@ -286,6 +297,8 @@ void nnl_ir_get(const nnl_model *m, const void *obj, int field,
   case NNL_FLD_LAYER_KERNEL_REGULARIZER: return v_str(v, l->kernel_regularizer);
   case NNL_FLD_LAYER_RATE: return v_num(v, l->rate);
   case NNL_FLD_LAYER_BOTTLENECK: return v_flag(v, l->bottleneck);
+  case NNL_FLD_LAYER_BOTTLENECK_GIVEN:
+    return v_bool(v, l->bottleneck.state != NNL_ABSENT, l->bottleneck.at);
   case NNL_FLD_LAYER_CODE: return v_str(v, l->code);
   case NNL_FLD_LAYER_CAST_TO: return v_str(v, l->cast_to);
   case NNL_FLD_LAYER_WEIGHTS_ALL_ZERO: return v_flag(v, l->weights_all_zero);
@@ -341,6 +354,8 @@ void nnl_ir_get(const nnl_model *m, const void *obj, int field,
   case NNL_FLD_INPUT_NORMALIZE: return v_str(v, in->normalize);
   case NNL_FLD_INPUT_NORM_STD: return v_list(v, &in->norm_std);
   case NNL_FLD_INPUT_PREPROCESS: return v_list(v, &in->preprocess);
+  case NNL_FLD_INPUT_PREPROCESS_GIVEN:
+    return v_bool(v, in->preprocess.state != NNL_ABSENT, in->preprocess.at);
   case NNL_FLD_INPUT_IS_RAW: return v_bool(v, in->is_raw, in->at);
   case NNL_FLD_INPUT_IS_ID_LIKE: return v_bool(v, in->is_id_like, in->at);
   case NNL_FLD_INPUT_NORMALIZED: return v_tri(v, in->normalized, in->at);
@@ -356,6 +371,11 @@ void nnl_ir_get(const nnl_model *m, const void *obj, int field,
   case NNL_FLD_OUTPUT_RANGE_LO: return v_num(v, o->range_lo);
   case NNL_FLD_OUTPUT_RANGE_HI: return v_num(v, o->range_hi);
   case NNL_FLD_OUTPUT_NORMALIZE: return v_str(v, o->normalize);
+  case NNL_FLD_OUTPUT_RANGE_GIVEN:
+    return v_bool(v, o->range_lo.state != NNL_ABSENT || o->range_hi.state != NNL_ABSENT,
+                  o->range_at);
+  case NNL_FLD_OUTPUT_NORMALIZE_GIVEN:
+    return v_bool(v, o->normalize.state != NNL_ABSENT, o->normalize.at);
   case NNL_FLD_OUTPUT_LAYER: {
     int32_t li = m->derived ? o->output_layer
                              : (o->layer >= 0 ? o->layer : m->output_layer);
@@ -372,6 +392,8 @@ void nnl_ir_get(const nnl_model *m, const void *obj, int field,
     return v_cstr(v, t->loss_task, t->loss.at);
   case NNL_FLD_TRAINING_FROM_LOGITS: return v_flag(v, t->from_logits);
   case NNL_FLD_TRAINING_METRICS: return v_list(v, &t->metrics);
+  case NNL_FLD_TRAINING_METRICS_GIVEN:
+    return v_bool(v, t->metrics.state != NNL_ABSENT, t->metrics.at);
   case NNL_FLD_TRAINING_BATCH_SIZE: return v_num(v, t->batch_size);
   case NNL_FLD_TRAINING_EPOCHS: return v_num(v, t->epochs);
   case NNL_FLD_TRAINING_VALIDATION_SPLIT: return v_num(v, t->validation_split);

@@ -195,6 +195,11 @@ typedef struct nnl_layer {
   bool is_skip_merge; /* a merge joining two paths from the same source */
   nnl_act out_act;   /* for output layers: the activation the output sees */
   nnl_span out_act_at;
+  nnl_act eff_act;   /* weight layers: the activation their output goes
+                        through: the fused one, else the first activation
+                        layer after it (through shape, pooling, dropout and
+                        normalization layers); UNKNOWN when ambiguous */
+  nnl_span eff_act_at;
   nnl_act pre_act;   /* for output layers with a separate final
                         activation: the fused activation before it */
   uint32_t depth;    /* weight layers on the longest path up to and

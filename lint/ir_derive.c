@@ -410,6 +410,51 @@ static uint64_t src_bit(uint32_t k) {
   return (uint64_t)1 << (k < 63 ? k : 63);
 }
 
+/* eff_act of every weight layer: its fused activation, or, when that is
+ * linear, the first activation layer its output reaches through shape,
+ * pooling, dropout and normalization layers (Conv -> BatchNorm -> ReLU).
+ * Two different activation layers behind one weight layer: unknown.  The
+ * chain scratch (one slot per layer) is reused for the walk. */
+static void derive_effective_act(nnl_model *m, chain *ch) {
+  uint32_t n = m->layers.len;
+  nnl_layer *L = m->layers.items;
+  uint8_t *fused = nnl_xcalloc(n ? n : 1, 1); /* weight layer had one */
+  for (uint32_t i = 0; i < n; i++) {
+    nnl_layer *l = &L[i];
+    const nnl_op_info *oi = opi(l);
+    int32_t w = -1;
+    if (l->is_weight) {
+      l->eff_act = l->act;
+      l->eff_act_at = span_or(l->act_at, l->at);
+      fused[i] = !act_linear(l->act);
+      w = (int32_t)i;
+    } else if (l->n_inputs == 1 && ref_ok(m, i, l->inputs[0]) &&
+               !NNL_REF_IS_INPUT(l->inputs[0])) {
+      int32_t up = ch[l->inputs[0]].w;
+      switch (oi->cls) {
+      case NNL_K_SHAPE: case NNL_K_POOL: case NNL_K_DROPOUT: case NNL_K_NORM:
+        w = up;
+        break;
+      case NNL_K_ACTIVATION:
+        if (up >= 0 && !fused[up] && !act_linear(l->act)) {
+          nnl_layer *wl = &L[up];
+          if (act_linear(wl->eff_act)) {
+            wl->eff_act = l->act;
+            wl->eff_act_at = span_or(l->act_at, l->at);
+          } else if (!act_same(wl->eff_act, l->act)) {
+            wl->eff_act = NNL_ACT_UNKNOWN;
+          }
+        }
+        break;
+      default:
+        break;
+      }
+    }
+    ch[i].w = w; /* scratch: the weight layer whose output reaches here */
+  }
+  free(fused);
+}
+
 static void derive_graph(nnl_model *m, bool sorted) {
   uint32_t n = m->layers.len, nin = m->inputs.len;
   nnl_layer *L = m->layers.items;
@@ -573,6 +618,7 @@ static void derive_graph(nnl_model *m, bool sorted) {
   free(smask);
   free(wa);
   free(wd);
+  derive_effective_act(m, ch); /* last: it reuses ch as scratch */
   free(ch);
   free(be);
   free(stamp);

@@ -198,6 +198,35 @@ xt --format=json "$CLI/wide.yaml" >"$TMP/j1" 2>&1
 xt --format json "$CLI/wide.yaml" >"$TMP/j2" 2>&1
 golden "cli: --opt=value is --opt value" "$TMP/j1" "$TMP/j2"
 
+# binary models have no lines: findings read path:1:1 and name the element
+# (when there is one: a finding on the whole model has no `where`)
+if [ -n "${CORPUS:-}" ] && [ -d "$CORPUS/onnx-binary" ]; then
+  "$NNLINT" --format json "$CORPUS/onnx-binary" >"$TMP/j" 2>/dev/null
+  "$PY" - "$TMP/j" >"$TMP/py" 2>&1 <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for x in d["diagnostics"]:
+    if not x["path"].endswith(".onnx"):
+        continue
+    assert (x["line"], x["column"], x["end_line"], x["end_column"]) == (1, 1, 1, 1), x
+    keys = list(x.keys())
+    assert keys[:10] == ["path", "line", "column", "end_line", "end_column", "rule",
+                         "name", "severity", "message", "fix"], keys
+    assert keys[10:] in ([], ["where"]), keys
+EOF
+  if [ $? = 0 ]; then pass "cli: binary findings at 1:1 with where"; else fail "cli: binary findings at 1:1 with where" "$(cat "$TMP/py")"; fi
+  "$NNLINT" "$CORPUS/onnx-binary" >"$TMP/o" 2>/dev/null
+  "$PY" - "$TMP/o" >"$TMP/py" 2>&1 <<'EOF'
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+for i, l in enumerate(lines):
+    if l.startswith("  at: "):
+        assert ":1:1: " in lines[i - 1], lines[i - 1]
+    assert not any(ord(c) < 32 and c != "\t" for c in l), repr(l)
+EOF
+  if [ $? = 0 ]; then pass "cli: binary findings in text"; else fail "cli: binary findings in text" "$(cat "$TMP/py")"; fi
+fi
+
 # ---- --select, --ignore, --severity, --param ----
 expect_status "cli: --select other rule" 0 "$NNLINT" --rules "$CLI/rules" --select XT001 "$CLI/relu.yaml"
 expect_status "cli: --select repeatable" 1 "$NNLINT" --rules "$CLI/rules" --select XT001 --select XT002 "$CLI/relu.yaml"

@@ -59,6 +59,15 @@ for f in "$rules_dir"/NN0*.yaml; do
     fail "rules: --explain $id" "exit status $st" "$(head -10 "$TMP/explain.out")"
   fi
 
+  # docs/rules.md has its section, under the anchor the help links use.
+  lid=$(printf '%s' "$id" | tr 'A-Z' 'a-z')
+  if grep -q "^<a id=\"$lid\"></a>\$" "$ROOT/docs/rules.md" &&
+     grep -q "^## $id $name\$" "$ROOT/docs/rules.md"; then
+    pass "rules: docs/rules.md#$lid"
+  else
+    fail "rules: docs/rules.md#$lid" "no '<a id=\"$lid\"></a>' + '## $id $name' section"
+  fi
+
   # Its examples: at least two bad and two good, all behaving.
   lines=$(grep ": $id \(bad\|good\) example " "$TMP/rules.check")
   nbad=$(printf '%s\n' "$lines" | grep -c ": $id bad example [0-9]*: ")

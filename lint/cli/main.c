@@ -63,6 +63,7 @@ static const struct optdef {
 };
 #define N_OPTS (sizeof optdefs / sizeof optdefs[0])
 
+/* clang-format off */
 static const char usage_text[] =
     "usage: nnlint [options] [FILE|DIR]...\n"
     "       nnlint [options] -              (standard input)\n"
@@ -74,41 +75,42 @@ static const char usage_text[] =
     "command line are always read.  With no FILE, the current directory.\n"
     "\n"
     "Output:\n"
-    "  --format FMT          text (default) or json\n"
-    "  --color WHEN          auto (default: on a terminal, unless NO_COLOR is\n"
-    "                        set), always, or never\n"
-    "  -v, --verbose         on standard error: each file's format, and the\n"
-    "                        files skipped and why\n"
+    "  --format FMT           text (default) or json\n"
+    "  --color WHEN           auto (default: on a terminal, unless NO_COLOR is\n"
+    "                         set), always, or never\n"
+    "  -v, --verbose          on standard error: each file's format, and the\n"
+    "                         files skipped and why\n"
     "\n"
     "Rules:\n"
-    "  --select IDS          only these rules: comma-separated id prefixes\n"
-    "                        (NN007, NN00, ALL); repeatable\n"
-    "  --ignore IDS          not these rules (id prefixes); repeatable\n"
-    "  --severity ID=LEVEL   set a rule's severity: error, warning, info or\n"
-    "                        off; repeatable\n"
-    "  --param ID.NAME=VALUE set a rule parameter; repeatable\n"
-    "  --rules DIR           load the *.yaml rule files of DIR after the\n"
-    "                        built-in rules; repeatable\n"
-    "  --fail-on LEVEL       exit 1 on a finding at or above LEVEL: error,\n"
-    "                        warning (default) or info\n"
+    "  --select IDS           only these rules: comma-separated id prefixes\n"
+    "                         (NN007, NN00, ALL); repeatable\n"
+    "  --ignore IDS           not these rules (id prefixes); repeatable\n"
+    "  --severity ID=LEVEL    set a rule's severity: error, warning, info or\n"
+    "                         off; repeatable\n"
+    "  --param ID.NAME=VALUE  set a rule parameter; repeatable\n"
+    "  --rules DIR            load the *.yaml rule files of DIR after the\n"
+    "                         built-in rules; repeatable\n"
+    "  --fail-on LEVEL        exit 1 on a finding at or above LEVEL: error,\n"
+    "                         warning (default) or info\n"
     "\n"
     "Input:\n"
-    "  -                     read the model from standard input\n"
-    "  --stdin-filename NAME the name (and so the format) of standard input;\n"
-    "                        with no FILE, standard input is read\n"
-    "  --                    end of options: what follows are files\n"
+    "  -                      read the model from standard input\n"
+    "  --stdin-filename NAME  the name (and so the format) of standard input;\n"
+    "                         with no FILE, standard input is read\n"
+    "  --                     end of options: what follows are files\n"
     "\n"
     "Information:\n"
-    "  --explain ID          a rule's explanation, parameters, examples, fix\n"
-    "  --list-rules          every rule: id, name, severity, summary\n"
-    "  --check-rules         run every loaded rule's own examples\n"
-    "  -V, --version         print the version\n"
-    "  -h, --help            print this help\n"
+    "  --explain ID           a rule's explanation, parameters, examples, fix\n"
+    "  --list-rules           every rule: id, name, severity, summary\n"
+    "  --check-rules          run every loaded rule's own examples\n"
+    "  -V, --version          print the version\n"
+    "  -h, --help             print this help\n"
     "\n"
     "Options take values as --opt VALUE or --opt=VALUE.\n"
     "\n"
     "Exit status: 0 no finding at or above --fail-on; 1 findings; 2 a file\n"
     "could not be read or parsed, a bad rule file, or a usage error.\n";
+/* clang-format on */
 
 /* A list of strings that the options collect (ids, dirs, overrides). */
 typedef NNL_ARRAY(const char *) strlist;
@@ -118,7 +120,7 @@ typedef enum mode { MODE_LINT, MODE_EXPLAIN, MODE_LIST, MODE_CHECK } mode;
 /* Everything the command line says, and the run's state. */
 typedef struct cli {
   nnl_output_format format;
-  int color;   /* -1 auto, 0 never, 1 always */
+  int color; /* -1 auto, 0 never, 1 always */
   mode mode;
   const char *mode_opt; /* the option that chose the mode, for messages */
   const char *explain_id;
@@ -146,7 +148,8 @@ static void usage_error(const char *fmt, ...) {
 static size_t distance(const char *a, const char *b) {
   size_t la = strnlen(a, 63), lb = strnlen(b, 63);
   size_t row[64];
-  for (size_t j = 0; j <= lb; j++) row[j] = j;
+  for (size_t j = 0; j <= lb; j++)
+    row[j] = j;
   for (size_t i = 1; i <= la; i++) {
     size_t diag = row[0];
     row[0] = i;
@@ -198,7 +201,8 @@ static const nnl_rule *find_rule(const nnl_ruleset *rs, const char *want) {
   if (r) return r;
   for (size_t i = 0; i < nnl_ruleset_count(rs); i++) {
     const nnl_rule_info *ri = nnl_rule_info_of(nnl_ruleset_at(rs, i));
-    if (strcasecmp(ri->id, want) == 0 || (ri->name && nnl_name_eq(ri->name, want)))
+    if (strcasecmp(ri->id, want) == 0 ||
+        (ri->name && nnl_name_eq(ri->name, want)))
       return nnl_ruleset_at(rs, i);
   }
   return NULL;
@@ -208,8 +212,7 @@ NNL_NORETURN static void unknown_rule(const nnl_ruleset *rs, const char *opt,
                                       const char *id) {
   fprintf(stderr, "nnlint: error: %s: unknown rule '%s'%s\n", opt, id,
           suggest_rules(rs, id));
-  if (!suggest_rules(rs, id)[0])
-    fputs("see 'nnlint --list-rules'\n", stderr);
+  if (!suggest_rules(rs, id)[0]) fputs("see 'nnlint --list-rules'\n", stderr);
   exit(2);
 }
 
@@ -221,8 +224,10 @@ static void split_ids(strlist *list, const char *opt, const char *v) {
   for (const char *p = v; *p;) {
     const char *end = strchr(p, ',');
     size_t n = end ? (size_t)(end - p) : strlen(p);
-    while (n && (*p == ' ' || *p == '\t')) p++, n--;
-    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t')) n--;
+    while (n && (*p == ' ' || *p == '\t'))
+      p++, n--;
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+      n--;
     if (n) {
       char *id = nnl_xmalloc(n + 1);
       memcpy(id, p, n);
@@ -246,15 +251,19 @@ static void set_mode(cli *c, mode m, const char *opt) {
 static void apply(cli *c, const struct optdef *o, const char *v) {
   switch (o->id) {
   case OPT_FORMAT:
-    if (strcmp(v, "text") == 0) c->format = NNL_OUT_TEXT;
-    else if (strcmp(v, "json") == 0) c->format = NNL_OUT_JSON;
-    else usage_error("--format: unknown format '%s' (text or json)", v);
+    if (strcmp(v, "text") == 0)
+      c->format = NNL_OUT_TEXT;
+    else if (strcmp(v, "json") == 0)
+      c->format = NNL_OUT_JSON;
+    else
+      usage_error("--format: unknown format '%s' (text or json)", v);
     break;
   case OPT_SELECT: split_ids(&c->select, o->name, v); break;
   case OPT_IGNORE: split_ids(&c->ignore, o->name, v); break;
   case OPT_FAIL_ON: {
     int s = nnl_severity_parse(v);
-    if (s <= 0) usage_error("--fail-on: unknown level '%s' (error, warning or info)", v);
+    if (s <= 0)
+      usage_error("--fail-on: unknown level '%s' (error, warning or info)", v);
     c->cx.fail_on = (nnl_severity)s;
     break;
   }
@@ -262,7 +271,8 @@ static void apply(cli *c, const struct optdef *o, const char *v) {
     const char *eq = strchr(v, '=');
     if (!eq || eq == v || nnl_severity_parse(eq + 1) < 0)
       usage_error("--severity: expected ID=LEVEL with LEVEL error, warning, "
-                  "info or off, not '%s'", v);
+                  "info or off, not '%s'",
+                  v);
     nnl_array_push(&c->severities, v);
     break;
   }
@@ -281,22 +291,22 @@ static void apply(cli *c, const struct optdef *o, const char *v) {
   case OPT_LIST_RULES: set_mode(c, MODE_LIST, o->name); break;
   case OPT_CHECK_RULES: set_mode(c, MODE_CHECK, o->name); break;
   case OPT_COLOR:
-    if (strcmp(v, "auto") == 0) c->color = -1;
-    else if (strcmp(v, "always") == 0) c->color = 1;
-    else if (strcmp(v, "never") == 0) c->color = 0;
-    else usage_error("--color: unknown value '%s' (auto, always or never)", v);
+    if (strcmp(v, "auto") == 0)
+      c->color = -1;
+    else if (strcmp(v, "always") == 0)
+      c->color = 1;
+    else if (strcmp(v, "never") == 0)
+      c->color = 0;
+    else
+      usage_error("--color: unknown value '%s' (auto, always or never)", v);
     break;
   case OPT_STDIN_FILENAME:
     if (!*v) usage_error("--stdin-filename: empty name");
     c->stdin_filename = v;
     break;
   case OPT_VERBOSE: c->cx.verbose = true; break;
-  case OPT_VERSION:
-    printf("nnlint %s\n", NNL_VERSION);
-    exit(0);
-  case OPT_HELP:
-    fputs(usage_text, stdout);
-    exit(0);
+  case OPT_VERSION: printf("nnlint %s\n", NNL_VERSION); exit(0);
+  case OPT_HELP: fputs(usage_text, stdout); exit(0);
   }
 }
 
@@ -333,7 +343,8 @@ static void parse_args(cli *c, int argc, char **argv) {
       const char *name = a + 2, *eq = strchr(name, '=');
       size_t n = eq ? (size_t)(eq - name) : strlen(name);
       for (size_t k = 0; k < N_OPTS && !o; k++)
-        if (strlen(optdefs[k].name) == n && strncmp(optdefs[k].name, name, n) == 0)
+        if (strlen(optdefs[k].name) == n &&
+            strncmp(optdefs[k].name, name, n) == 0)
           o = &optdefs[k];
       if (!o) {
         const char *near = nearest_option(name, n);
@@ -389,7 +400,8 @@ static nnl_ruleset *load_rules(cli *c) {
     char *id = nnl_xstrdup(v);
     id[eq - v] = 0;
     if (!nnl_ruleset_find(rs, id)) unknown_rule(rs, "--severity", id);
-    if (nnl_ruleset_set_severity(rs, id, (nnl_severity)nnl_severity_parse(eq + 1), &err) != 0)
+    if (nnl_ruleset_set_severity(
+            rs, id, (nnl_severity)nnl_severity_parse(eq + 1), &err) != 0)
       rule_error(&err);
     free(id);
   }
@@ -400,7 +412,8 @@ static nnl_ruleset *load_rules(cli *c) {
     *dot = 0;
     *eq = 0;
     if (!nnl_ruleset_find(rs, id)) unknown_rule(rs, "--param", id);
-    if (nnl_ruleset_set_param(rs, id, dot + 1, eq + 1, &err) != 0) rule_error(&err);
+    if (nnl_ruleset_set_param(rs, id, dot + 1, eq + 1, &err) != 0)
+      rule_error(&err);
     free(id);
   }
   /* a --select/--ignore prefix that matches nothing is probably a typo */
@@ -428,13 +441,17 @@ static void list_rules(const nnl_ruleset *rs) {
   for (size_t i = 0; i < n; i++) {
     const nnl_rule_info *ri = nnl_rule_info_of(nnl_ruleset_at(rs, i));
     if ((int)strlen(ri->id) > wid) wid = (int)strlen(ri->id);
-    if (ri->name && (int)strlen(ri->name) > wname) wname = (int)strlen(ri->name);
+    if (ri->name && (int)strlen(ri->name) > wname)
+      wname = (int)strlen(ri->name);
   }
   for (size_t i = 0; i < n; i++) {
     const nnl_rule_info *ri = nnl_rule_info_of(nnl_ruleset_at(rs, i));
-    const char *summary = ri->summary ? ri->summary : ri->mistake ? ri->mistake : "";
-    printf("%-*s  %-*s  %-*s  %s\n", wid, ri->id, wname, ri->name ? ri->name : "",
-           wsev, nnl_severity_name(ri->severity), summary);
+    const char *summary = ri->summary   ? ri->summary
+                          : ri->mistake ? ri->mistake
+                                        : "";
+    printf("%-*s  %-*s  %-*s  %s\n", wid, ri->id, wname,
+           ri->name ? ri->name : "", wsev, nnl_severity_name(ri->severity),
+           summary);
   }
 }
 
@@ -459,7 +476,8 @@ static void unreadable(cli *c, const char *path, const char *msg) {
 /* Lint one file (path "-": standard input), report it, free it. */
 static void lint_file(cli *c, const char *path) {
   bool is_stdin = strcmp(path, "-") == 0;
-  const char *shown = is_stdin ? (c->stdin_filename ? c->stdin_filename : "<stdin>") : path;
+  const char *shown =
+      is_stdin ? (c->stdin_filename ? c->stdin_filename : "<stdin>") : path;
   nnl_error err = {0};
   nnl_doc *doc = nnl_doc_open(path, is_stdin ? c->stdin_filename : NULL, &err);
   if (!doc) {
@@ -472,7 +490,8 @@ static void lint_file(cli *c, const char *path) {
   }
   nnl_frontend_run(&c->cx, doc);
   if (doc->skipped) {
-    note(c, "%s: skipped: %s", shown, doc->skip_reason ? doc->skip_reason : "not a model file");
+    note(c, "%s: skipped: %s", shown,
+         doc->skip_reason ? doc->skip_reason : "not a model file");
   } else {
     note(c, "%s: %s, %u model%s", shown, nnl_format_name(doc->format),
          doc->models.len, doc->models.len == 1 ? "" : "s");
@@ -524,11 +543,14 @@ static void walk(cli *c, const char *dir, int depth) {
       snprintf(msg, sizeof msg, "cannot read: %s", strerror(errno));
       unreadable(c, path, msg);
     } else if (S_ISDIR(st.st_mode)) {
-      if (depth >= MAX_WALK_DEPTH) note(c, "%s: skipped: nested too deep", path);
-      else walk(c, path, depth + 1);
+      if (depth >= MAX_WALK_DEPTH)
+        note(c, "%s: skipped: nested too deep", path);
+      else
+        walk(c, path, depth + 1);
     } else if (nnl_detect_format(path, NULL, 0) == NNL_FMT_UNKNOWN) {
       note(c, "%s: skipped: not a model file name", path);
-    } else if (S_ISLNK(st.st_mode) && (stat(path, &st) != 0 || !S_ISREG(st.st_mode))) {
+    } else if (S_ISLNK(st.st_mode) &&
+               (stat(path, &st) != 0 || !S_ISREG(st.st_mode))) {
       note(c, "%s: skipped: symbolic link, not to a file", path);
     } else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
       lint_file(c, path);
@@ -580,18 +602,23 @@ int main(int argc, char **argv) {
   case MODE_LIST: list_rules(rs); break;
   case MODE_CHECK: {
     int passed = 0, failed = 0;
-    nnl_ruleset_check_examples(&c.cx, rs, stdout, c.cx.verbose, &passed, &failed);
+    nnl_ruleset_check_examples(&c.cx, rs, stdout, c.cx.verbose, &passed,
+                               &failed);
     printf("%d examples checked, %d failed\n", passed + failed, failed);
     status = failed ? 1 : 0;
     break;
   }
   case MODE_LINT:
-    if (c.paths.len == 0) nnl_array_push(&c.paths, c.stdin_filename ? "-" : ".");
+    if (c.paths.len == 0)
+      nnl_array_push(&c.paths, c.stdin_filename ? "-" : ".");
     c.rep = nnl_reporter_new(c.format, stdout, want_color(c.color));
-    for (uint32_t i = 0; i < c.paths.len; i++) lint_arg(&c, c.paths.items[i]);
+    for (uint32_t i = 0; i < c.paths.len; i++)
+      lint_arg(&c, c.paths.items[i]);
     nnl_reporter_finish(c.rep);
-    if (c.unreadable || c.cx.any_failure) status = 2;
-    else if (c.cx.worst != NNL_SEV_NONE && c.cx.worst >= c.cx.fail_on) status = 1;
+    if (c.unreadable || c.cx.any_failure)
+      status = 2;
+    else if (c.cx.worst != NNL_SEV_NONE && c.cx.worst >= c.cx.fail_on)
+      status = 1;
     break;
   }
   if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -599,8 +626,10 @@ int main(int argc, char **argv) {
     status = 2;
   }
   nnl_ruleset_free(rs);
-  for (uint32_t i = 0; i < c.select.len; i++) free((char *)c.select.items[i]);
-  for (uint32_t i = 0; i < c.ignore.len; i++) free((char *)c.ignore.items[i]);
+  for (uint32_t i = 0; i < c.select.len; i++)
+    free((char *)c.select.items[i]);
+  for (uint32_t i = 0; i < c.ignore.len; i++)
+    free((char *)c.ignore.items[i]);
   nnl_array_free(&c.select);
   nnl_array_free(&c.ignore);
   nnl_array_free(&c.rule_dirs);

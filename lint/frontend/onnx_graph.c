@@ -228,6 +228,9 @@ static const char *const known_ops[] = {
     "StringSplit", "Sub", "Sum", "Tan", "TfIdfVectorizer", "Tile", "TopK",
     "Trilu", "Unique", "Where", "Xor", "Log", "Bernoulli", "CenterCropPad",
     "OptionalGetElement", "OptionalHasElement", "Optional", "Gradient",
+    /* weight ops whose weight is an activation (dynamic weights) */
+    "Gemm", "Conv", "ConvTranspose", "ConvInteger", "MatMulInteger",
+    "QLinearConv", "QLinearMatMul", "LSTM", "GRU", "RNN",
 };
 
 static bool known_op(const char *name) {

@@ -51,9 +51,9 @@ static void emit(nnl_reporter *r, json_t *o) {
 }
 
 static json_t *diag_object(const char *path, const nnl_report_pos *p,
-                           const char *rule, const char *name,
-                           nnl_severity sev, const char *message,
-                           const char *fix, const char *where) {
+                           const char *rule, const char *name, nnl_severity sev,
+                           const char *message, const char *fix,
+                           const char *where) {
   json_t *o = json_object();
   if (!o) nnl_oom();
   set(o, "path", str(path));
@@ -88,8 +88,8 @@ void nnl_json_doc(nnl_reporter *r, nnl_doc *doc) {
 
 void nnl_json_unreadable(nnl_reporter *r, const char *path, const char *msg) {
   nnl_report_pos p = {1, 1, 1, 1, false};
-  emit(r, diag_object(path, &p, "NN000", "bad-input", NNL_SEV_ERROR, msg,
-                      NULL, NULL));
+  emit(r, diag_object(path, &p, "NN000", "bad-input", NNL_SEV_ERROR, msg, NULL,
+                      NULL));
 }
 
 void nnl_json_finish(nnl_reporter *r) {

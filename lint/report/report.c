@@ -23,21 +23,27 @@ nnl_reporter *nnl_reporter_new(nnl_output_format f, FILE *out, bool color) {
 }
 
 void nnl_reporter_doc(nnl_reporter *r, nnl_doc *doc) {
-  if (r->format == NNL_OUT_JSON) nnl_json_doc(r, doc);
-  else nnl_text_doc(r, doc);
+  if (r->format == NNL_OUT_JSON)
+    nnl_json_doc(r, doc);
+  else
+    nnl_text_doc(r, doc);
 }
 
 void nnl_reporter_unreadable(nnl_reporter *r, const char *path,
                              const char *msg) {
   r->n_error++;
-  if (r->format == NNL_OUT_JSON) nnl_json_unreadable(r, path, msg);
-  else nnl_text_unreadable(r, path, msg);
+  if (r->format == NNL_OUT_JSON)
+    nnl_json_unreadable(r, path, msg);
+  else
+    nnl_text_unreadable(r, path, msg);
 }
 
 void nnl_reporter_finish(nnl_reporter *r) {
   if (!r) return;
-  if (r->format == NNL_OUT_JSON) nnl_json_finish(r);
-  else nnl_text_finish(r);
+  if (r->format == NNL_OUT_JSON)
+    nnl_json_finish(r);
+  else
+    nnl_text_finish(r);
   fflush(r->out);
   free(r);
 }
@@ -58,7 +64,8 @@ static int by_span_rule(const void *pa, const void *pb) {
 const nnl_diag **nnl_report_sorted(const nnl_doc *doc) {
   if (doc->diags.len == 0) return NULL;
   const nnl_diag **v = nnl_xmalloc(sizeof *v * doc->diags.len);
-  for (uint32_t i = 0; i < doc->diags.len; i++) v[i] = &doc->diags.items[i];
+  for (uint32_t i = 0; i < doc->diags.len; i++)
+    v[i] = &doc->diags.items[i];
   qsort(v, doc->diags.len, sizeof *v, by_span_rule);
   return v;
 }
@@ -71,15 +78,20 @@ size_t nnl_utf8_seq(const unsigned char *s, size_t n) {
   if (b < 0x80) return 1;
   size_t need;
   unsigned lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-  if (b >= 0xC2 && b <= 0xDF) need = 2;
+  if (b >= 0xC2 && b <= 0xDF)
+    need = 2;
   else if (b >= 0xE0 && b <= 0xEF) {
     need = 3;
-    if (b == 0xE0) lo = 0xA0;      /* overlong */
-    else if (b == 0xED) hi = 0x9F; /* surrogates */
+    if (b == 0xE0)
+      lo = 0xA0; /* overlong */
+    else if (b == 0xED)
+      hi = 0x9F; /* surrogates */
   } else if (b >= 0xF0 && b <= 0xF4) {
     need = 4;
-    if (b == 0xF0) lo = 0x90;      /* overlong */
-    else if (b == 0xF4) hi = 0x8F; /* above U+10FFFF */
+    if (b == 0xF0)
+      lo = 0x90; /* overlong */
+    else if (b == 0xF4)
+      hi = 0x8F; /* above U+10FFFF */
   } else
     return 0;
   if (n < need || s[1] < lo || s[1] > hi) return 0;
@@ -114,8 +126,10 @@ char *nnl_utf8_clean(const char *s, size_t n, bool ctrl, size_t *outlen) {
       nnl_buf_put(&b, "\xEF\xBF\xBD", 3);
       i++;
     } else {
-      if (ctrl && is_control(u + i, k)) nnl_buf_putc(&b, '?');
-      else nnl_buf_put(&b, s + i, k);
+      if (ctrl && is_control(u + i, k))
+        nnl_buf_putc(&b, '?');
+      else
+        nnl_buf_put(&b, s + i, k);
       i += k;
     }
   }
@@ -139,12 +153,15 @@ static void point(nnl_doc *doc, uint32_t off, uint32_t *line, uint32_t *col) {
   size_t prefix = bcol - 1;
   /* An offset on a line's CR or newline lies past the line's text: each
    * byte beyond it is one column. */
-  if (prefix > len) *col = nnl_utf8_columns(text, len) + (uint32_t)(prefix - len) + 1;
-  else *col = nnl_utf8_columns(text, prefix) + 1;
+  if (prefix > len)
+    *col = nnl_utf8_columns(text, len) + (uint32_t)(prefix - len) + 1;
+  else
+    *col = nnl_utf8_columns(text, prefix) + 1;
 }
 
 void nnl_report_position(nnl_doc *doc, const nnl_diag *dg, nnl_report_pos *p) {
-  p->has_lines = !dg->where && nnl_report_has_lines(doc) && nnl_span_ok(dg->span);
+  p->has_lines =
+      !dg->where && nnl_report_has_lines(doc) && nnl_span_ok(dg->span);
   if (!p->has_lines) {
     p->line = p->col = p->end_line = p->end_col = 1;
     return;

@@ -95,26 +95,30 @@ static void source(nnl_reporter *r, nnl_doc *doc, const nnl_report_pos *p) {
     size_t k = nnl_utf8_seq(u + i, len - i);
     size_t step = k ? k : 1;
     if (cp >= w0) {
-      if (k == 0) nnl_buf_put(&line, "\xEF\xBF\xBD", 3);
+      if (k == 0)
+        nnl_buf_put(&line, "\xEF\xBF\xBD", 3);
       else if (k == 1 && (u[i] < 0x20 || u[i] == 0x7F) && u[i] != '\t')
         nnl_buf_putc(&line, '?');
       else if (k == 2 && u[i] == 0xC2 && u[i + 1] < 0xA0)
         nnl_buf_putc(&line, '?');
-      else nnl_buf_put(&line, text + i, k);
+      else
+        nnl_buf_put(&line, text + i, k);
       if (cp < start) nnl_buf_putc(&caret, u[i] == '\t' ? '\t' : ' ');
     }
     i += step;
   }
   if (w1 < total) nnl_buf_puts(&line, "...");
   /* a span that starts past the text (on a CR or the newline) */
-  for (uint32_t c = cp > w0 ? cp : w0; c < start; c++) nnl_buf_putc(&caret, ' ');
+  for (uint32_t c = cp > w0 ? cp : w0; c < start; c++)
+    nnl_buf_putc(&caret, ' ');
 
   fprintf(r->out, "%s\n", nnl_buf_str(&line));
   fputs(nnl_buf_str(&caret), r->out);
   on(r, C_GREEN);
   fputc('^', r->out);
   uint32_t stop = last < w1 ? last : w1;
-  for (uint32_t c = start + 1; c < stop; c++) fputc('~', r->out);
+  for (uint32_t c = start + 1; c < stop; c++)
+    fputc('~', r->out);
   on(r, C_RESET);
   fputc('\n', r->out);
   nnl_buf_free(&line);
@@ -151,8 +155,6 @@ void nnl_text_doc(nnl_reporter *r, nnl_doc *doc) {
       fputs("  at: ", r->out);
       put_clean(r->out, dg->where);
       fputc('\n', r->out);
-    } else if (nnl_span_ok(dg->span) && !nnl_report_has_lines(doc)) {
-      fprintf(r->out, "  at: byte %u\n", dg->span.off);
     }
     if (dg->fix && dg->fix[0]) {
       fputs("  fix: ", r->out);
