@@ -14,7 +14,7 @@ PKGS    := yaml-0.1 libpcre2-8 jansson
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) -Ilint -Ibuild
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) -Ilint -I$(B)
 B       := build
 
 # Debian packages the build needs: pkg-config name -> package.
