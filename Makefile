@@ -47,7 +47,7 @@ deps:
 	  cd grammars && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch node_modules; \
 	fi
 
-LIBS = $(shell pkg-config --libs $(PKGS)) -lm
+LIBS = $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 
 # Built-in rules are compiled in: rules/*.yaml -> build/rules_builtin.c

@@ -2,6 +2,7 @@
  * ir.c - the IR's tables (ops.def, ir_fields.def), builders, and field
  * access for the rule engine.  Derived facts are computed in ir_derive.c.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,26 +43,65 @@ const nnl_act_info *nnl_act_info_of(nnl_act act) {
   return &act_table[act < NNL_ACT__COUNT ? act : NNL_ACT_UNKNOWN];
 }
 
-/* Linear search over normalized keys: the tables hold a few hundred short
- * names and a model a few thousand layers; a sorted index is not worth it
- * until profiles say so. */
-static int lookup(const struct alias *t, size_t n, const char *name) {
-  char key[64], k2[64];
-  if (!nnl_name_key(name, key, sizeof key)) return -1;
+/* Names are looked up per layer, so each table gets a sorted index of its
+ * normalized names, built once (thread-safe through pthread_once) and
+ * searched by bisection. */
+enum { KEY_MAX = 48 };
+typedef struct keyed {
+  char key[KEY_MAX];
+  int id;
+} keyed;
+
+static keyed *op_index, *act_index;
+static size_t n_op_index, n_act_index;
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+static int keyed_cmp(const void *a, const void *b) {
+  return strcmp(((const keyed *)a)->key, ((const keyed *)b)->key);
+}
+
+static keyed *build_index(const struct alias *t, size_t n, size_t *out_n) {
+  keyed *k = nnl_xmalloc(n * sizeof *k);
   for (size_t i = 0; i < n; i++) {
-    nnl_name_key(t[i].name, k2, sizeof k2);
-    if (strcmp(key, k2) == 0) return t[i].id;
+    nnl_name_key(t[i].name, k[i].key, sizeof k[i].key);
+    k[i].id = t[i].id;
   }
-  return -1;
+  qsort(k, n, sizeof *k, keyed_cmp);
+  /* ops.def spells a few names twice (Conv2D / Conv2d); equal keys always
+   * name the same entry, so one of each is kept. */
+  size_t w = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (w > 0 && strcmp(k[w - 1].key, k[i].key) == 0) continue;
+    k[w++] = k[i];
+  }
+  *out_n = w;
+  return k;
+}
+
+static void build_indexes(void) {
+  op_index = build_index(op_aliases, sizeof op_aliases / sizeof *op_aliases,
+                         &n_op_index);
+  act_index = build_index(act_aliases,
+                          sizeof act_aliases / sizeof *act_aliases,
+                          &n_act_index);
+}
+
+static int lookup(const keyed *index, size_t n, const char *name) {
+  keyed want;
+  if (!nnl_name_key(name, want.key, sizeof want.key)) return -1;
+  const keyed *hit = bsearch(&want, index, n, sizeof *index, keyed_cmp);
+  return hit ? hit->id : -1;
 }
 
 nnl_op nnl_op_lookup(const char *name) {
-  int id = lookup(op_aliases, sizeof op_aliases / sizeof *op_aliases, name);
+  pthread_once(&index_once, build_indexes);
+  int id = lookup(op_index, n_op_index, name);
   return id < 0 ? NNL_OP_OPAQUE : (nnl_op)id;
 }
 
 nnl_act nnl_act_lookup(const char *name) {
-  int id = lookup(act_aliases, sizeof act_aliases / sizeof *act_aliases, name);
+  pthread_once(&index_once, build_indexes);
+  int id = lookup(act_index, n_act_index, name);
   return id < 0 ? NNL_ACT_UNKNOWN : (nnl_act)id;
 }
 

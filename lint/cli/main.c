@@ -11,6 +11,9 @@
  * --fail-on; else 0.
  */
 #include <dirent.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -580,6 +583,13 @@ static bool want_color(int setting) {
 }
 
 int main(int argc, char **argv) {
+#if defined(M_TRIM_THRESHOLD)
+  /* Each document's memory is freed before the next file is read; without
+   * this, glibc hands the heap back to the kernel after every file and the
+   * next one faults it in again (a third of the time on many small files). */
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  mallopt(M_TOP_PAD, 4 << 20);
+#endif
   cli c = {.format = NNL_OUT_TEXT, .color = -1};
   c.cx.fail_on = NNL_SEV_WARNING;
   c.cx.log = stderr;
