@@ -82,8 +82,19 @@ test: $(B)/nnlint
 demo: $(B)/nnlint
 	-$(B)/nnlint fixtures/examples/
 
+# YAML specs, then ONNX binary and ONNX text (those two generate their
+# models and run the reference parser with Debian's python3-onnx).
+BENCH_DEB_PKGS := python3-onnx python3-numpy
 bench: $(B)/nnlint
+	@missing=""; for p in $(BENCH_DEB_PKGS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 	@B=$(B) CC="$(CC)" sh bench/run.sh
+	@B=$(B) CC="$(CC)" NNLINT=$(B)/nnlint sh bench/onnx.sh
+	@B=$(B) CC="$(CC)" NNLINT=$(B)/nnlint sh bench/onnx_text.sh
 
 install: $(B)/nnlint
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

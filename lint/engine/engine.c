@@ -34,6 +34,13 @@ typedef struct check {
   const nnl_expr *when, *at;
   nnl_severity sev; /* NONE: the rule's */
   const nnl_tmpl *message, *fix;
+  /* The plan (plan_check): `when` as the conjuncts that do not read the
+   * `for` variable (evaluated once per model) and those that do (per
+   * item).  When guard >= 0, var[0] is `VAR.guard` and list is the model
+   * field list_field: the loop visits only the items where it is true. */
+  const nnl_expr **inv, **var;
+  uint32_t n_inv, n_var;
+  int guard, list_field;
 } check;
 
 typedef struct example {
@@ -494,6 +501,35 @@ static int load_params(loader *L, nnl_ruleset *rs, nnl_rule *r, const ynode *m) 
   return 0;
 }
 
+/* Plan how nnl_engine_run evaluates ck->when.  A check fires only when
+ * `when` is true, and a conjunction is true exactly when every conjunct
+ * is; so the conjuncts can be evaluated in any order, stopping at the
+ * first one that is not true (false or unknown), and those that do not
+ * read the `for` variable once per model instead of once per item. */
+static void plan_check(nnl_ruleset *rs, check *ck) {
+  enum { MAX_CONJ = 64 };
+  const nnl_expr *cj[MAX_CONJ];
+  uint32_t n = nnl_expr_conjuncts(ck->when, cj, MAX_CONJ);
+  if (n == 0) cj[0] = ck->when, n = 1;
+  ck->inv = nnl_arena_alloc(&rs->arena, n * sizeof *ck->inv);
+  ck->var = nnl_arena_alloc(&rs->arena, n * sizeof *ck->var);
+  ck->guard = ck->list_field = -1;
+  for (uint32_t i = 0; i < n; i++) {
+    if (ck->list && nnl_expr_uses_slot(cj[i], ck->slot)) ck->var[ck->n_var++] = cj[i];
+    else ck->inv[ck->n_inv++] = cj[i];
+  }
+  if (!ck->list || (ck->list_field = nnl_expr_root_field(ck->list)) < 0) return;
+  for (uint32_t i = 0; i < ck->n_var; i++) {
+    int f = nnl_expr_var_field(ck->var[i], ck->slot);
+    if (f < 0) continue;
+    const nnl_expr *g = ck->var[i]; /* move it first, keep the others' order */
+    memmove(&ck->var[1], &ck->var[0], i * sizeof *ck->var);
+    ck->var[0] = g;
+    ck->guard = f;
+    return;
+  }
+}
+
 static int load_check(loader *L, nnl_ruleset *rs, nnl_rule *r, nnl_compiler *c,
                       const ynode *m, check *ck) {
   const ynode *keys[N_CHECK_KEYS], *v[N_CHECK_KEYS];
@@ -512,6 +548,7 @@ static int load_check(loader *L, nnl_ruleset *rs, nnl_rule *r, nnl_compiler *c,
   if (!(ck->message = compile_tmpl(L, c, keys[C_MESSAGE], v[C_MESSAGE]))) goto out;
   if (v[C_FIX] && !(ck->fix = compile_tmpl(L, c, keys[C_FIX], v[C_FIX]))) goto out;
   if (!ck->fix) ck->fix = r->fix;
+  plan_check(rs, ck);
   rc = 0;
 out:
   if (ck->list) nnl_compiler_pop_var(c);
@@ -838,15 +875,76 @@ static bool model_flag(const nnl_model *m, int field) {
   return nnl_value_truth(&v) == 1;
 }
 
+/* Are all of cj[0..n) true?  Stops at the first that is not. */
+static bool all_true(nnl_eval *ev, const nnl_expr *const *cj, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) {
+    nnl_value v;
+    nnl_expr_eval(ev, cj[i], &v);
+    if (nnl_value_truth(&v) != 1) return false;
+  }
+  return true;
+}
+
+/* Per model: for a list field and a guard field, the indexes of the items
+ * whose guard field is true (shared by every check with that guard). */
+enum { MAX_GUARDS = 32 };
+typedef struct guard_cache {
+  uint32_t n;
+  struct guard_ix {
+    int list_field, field;
+    NNL_ARRAY(uint32_t) ix;
+  } g[MAX_GUARDS];
+} guard_cache;
+
+/* Bind item i of list (a list value) to *item. */
+static void bind_item(const nnl_value *list, uint32_t i, nnl_value *item) {
+  if (list->type == NNL_V_LIST) {
+    *item = list->items[i];
+    return;
+  }
+  memset(item, 0, sizeof *item);
+  item->type = NNL_V_OBJ;
+  item->kind = list->kind;
+  item->obj = (const char *)list->obj +
+              (size_t)i * (list->kind == NNL_O_LAYER   ? sizeof(nnl_layer)
+                           : list->kind == NNL_O_INPUT ? sizeof(nnl_input)
+                                                       : sizeof(nnl_output));
+  item->at = nnl_ir_obj_span((nnl_objkind)item->kind, item->obj);
+}
+
+/* The items of list (an OBJLIST, the model's list_field) whose field is
+ * true; NULL when the cache is full. */
+static const struct guard_ix *guarded(guard_cache *gc, const nnl_model *m,
+                                      const nnl_value *list, int list_field,
+                                      int field) {
+  for (uint32_t k = 0; k < gc->n; k++)
+    if (gc->g[k].list_field == list_field && gc->g[k].field == field) return &gc->g[k];
+  if (gc->n == MAX_GUARDS) return NULL;
+  struct guard_ix *g = &gc->g[gc->n++];
+  g->list_field = list_field;
+  g->field = field;
+  g->ix.len = 0;
+  for (uint32_t i = 0; i < list->count; i++) {
+    nnl_value item, v;
+    bind_item(list, i, &item);
+    nnl_ir_get(m, item.obj, field, &v);
+    if (nnl_value_truth(&v) == 1) nnl_array_push(&g->ix, i);
+  }
+  return g;
+}
+
 void nnl_engine_run(nnl_ctx *cx, nnl_doc *doc) {
   nnl_ruleset *rs = cx->rules;
   if (!rs || doc->failed || doc->skipped || !doc->models.len) return;
   nnl_eval ev;
   nnl_eval_init(&ev, rs->max_slots);
   nnl_buf msg = {0}, fix = {0};
+  guard_cache gc;
+  memset(&gc, 0, sizeof gc);
   for (uint32_t mi = 0; mi < doc->models.len; mi++) {
     const nnl_model *m = doc->models.items[mi];
     ev.m = m;
+    gc.n = 0; /* the arrays stay allocated for the next model */
     bool opt_cx = model_flag(m, NNL_FLD_MODEL_OPTIMIZER_CONTEXT);
     bool fit_cx = model_flag(m, NNL_FLD_MODEL_FIT_CONTEXT);
     for (uint32_t ri = 0; ri < rs->rules.len; ri++) {
@@ -859,31 +957,23 @@ void nnl_engine_run(nnl_ctx *cx, nnl_doc *doc) {
       for (uint32_t ci = 0; ci < r->n_checks; ci++) {
         const check *ck = &r->checks[ci];
         nnl_severity sev = r->sev_overridden || !ck->sev ? r->info.severity : ck->sev;
-        nnl_value v;
         if (!ck->list) {
-          nnl_expr_eval(&ev, ck->when, &v);
-          if (nnl_value_truth(&v) == 1) fire(cx, doc, r, ck, sev, &ev, NULL, &msg, &fix);
+          if (all_true(&ev, ck->inv, ck->n_inv))
+            fire(cx, doc, r, ck, sev, &ev, NULL, &msg, &fix);
           continue;
         }
         nnl_value list;
         nnl_expr_eval(&ev, ck->list, &list);
         if (list.type != NNL_V_LIST && list.type != NNL_V_OBJLIST) continue;
-        for (uint32_t i = 0; i < list.count; i++) {
-          nnl_value *item = &ev.slots[ck->slot];
-          if (list.type == NNL_V_LIST) {
-            *item = list.items[i];
-          } else {
-            memset(item, 0, sizeof *item);
-            item->type = NNL_V_OBJ;
-            item->kind = list.kind;
-            item->obj = (const char *)list.obj +
-                        (size_t)i * (list.kind == NNL_O_LAYER   ? sizeof(nnl_layer)
-                                     : list.kind == NNL_O_INPUT ? sizeof(nnl_input)
-                                                                : sizeof(nnl_output));
-            item->at = nnl_ir_obj_span((nnl_objkind)item->kind, item->obj);
-          }
-          nnl_expr_eval(&ev, ck->when, &v);
-          if (nnl_value_truth(&v) == 1) {
+        if (!list.count || !all_true(&ev, ck->inv, ck->n_inv)) continue;
+        const struct guard_ix *g = NULL;
+        if (ck->guard >= 0 && list.type == NNL_V_OBJLIST)
+          g = guarded(&gc, m, &list, ck->list_field, ck->guard);
+        uint32_t n = g ? g->ix.len : list.count, skip = g ? 1 : 0;
+        nnl_value *item = &ev.slots[ck->slot];
+        for (uint32_t k = 0; k < n; k++) {
+          bind_item(&list, g ? g->ix.items[k] : k, item);
+          if (all_true(&ev, ck->var + skip, ck->n_var - skip)) {
             nnl_value copy = *item; /* rendering may not rebind, but be safe */
             fire(cx, doc, r, ck, sev, &ev, &copy, &msg, &fix);
           }
@@ -891,6 +981,7 @@ void nnl_engine_run(nnl_ctx *cx, nnl_doc *doc) {
       }
     }
   }
+  for (uint32_t k = 0; k < MAX_GUARDS; k++) nnl_array_free(&gc.g[k].ix);
   nnl_buf_free(&msg);
   nnl_buf_free(&fix);
   nnl_eval_free(&ev);

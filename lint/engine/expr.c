@@ -1259,6 +1259,49 @@ bool nnl_expr_owner(nnl_eval *ev, const nnl_expr *e, nnl_value *obj) {
   return obj->type == NNL_V_OBJ;
 }
 
+/* ---- structure queries ---- */
+static bool conj_walk(const nnl_expr *e, const nnl_expr **out, uint32_t cap,
+                      uint32_t *n, int depth) {
+  if (depth > NNL_MAX_DEPTH) return false;
+  if (e->op == E_AND)
+    return conj_walk(e->a, out, cap, n, depth + 1) &&
+           conj_walk(e->b, out, cap, n, depth + 1);
+  if (*n >= cap) return false;
+  out[(*n)++] = e;
+  return true;
+}
+
+uint32_t nnl_expr_conjuncts(const nnl_expr *e, const nnl_expr **out, uint32_t cap) {
+  uint32_t n = 0;
+  return conj_walk(e, out, cap, &n, 0) ? n : 0;
+}
+
+static bool uses_slot(const nnl_expr *e, uint32_t slot, int depth) {
+  if (!e) return false;
+  if (depth > NNL_MAX_DEPTH) return true;
+  if (e->op == E_VAR) return e->slot == slot;
+  if (e->op == E_LIT || e->op == E_REGEX || e->op == E_ROOT || e->op == E_PARAM)
+    return false;
+  if (uses_slot(e->a, slot, depth + 1) || uses_slot(e->b, slot, depth + 1)) return true;
+  if (e->items && e->op != E_LIT)
+    for (uint32_t i = 0; i < e->n; i++)
+      if (uses_slot(e->items[i], slot, depth + 1)) return true;
+  return false;
+}
+
+bool nnl_expr_uses_slot(const nnl_expr *e, uint32_t slot) {
+  return uses_slot(e, slot, 0);
+}
+
+int nnl_expr_var_field(const nnl_expr *e, uint32_t slot) {
+  if (e->op != E_FIELD || e->a->op != E_VAR || e->a->slot != slot) return -1;
+  return e->field;
+}
+
+int nnl_expr_root_field(const nnl_expr *e) {
+  return e->op == E_ROOT ? e->field : -1;
+}
+
 /* ---- printing values ---- */
 
 /* Shortest text that reads back as the same double: 0.001, 256, 1e-07. */

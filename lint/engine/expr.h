@@ -104,6 +104,23 @@ int nnl_value_truth(const nnl_value *v);
  * object into obj and return true. */
 bool nnl_expr_owner(nnl_eval *ev, const nnl_expr *e, nnl_value *obj);
 
+/* ---- structure queries, for the engine's check planning ---- */
+
+/* Split e into the operands of its top-level `and` chain, left to right
+ * (`a and (b and c)` gives a, b, c).  Writes at most cap conjuncts to out
+ * and returns their number; 0 when there are more than cap (or the chain
+ * is nested deeper than NNL_MAX_DEPTH): use e whole then.  A conjunction
+ * is true exactly when every conjunct is true. */
+uint32_t nnl_expr_conjuncts(const nnl_expr *e, const nnl_expr **out, uint32_t cap);
+/* Does e read variable slot `slot` anywhere?  True when unsure (a tree
+ * deeper than NNL_MAX_DEPTH). */
+bool nnl_expr_uses_slot(const nnl_expr *e, uint32_t slot);
+/* When e is exactly `VAR.FIELD` with VAR bound to slot, the field id;
+ * else -1. */
+int nnl_expr_var_field(const nnl_expr *e, uint32_t slot);
+/* When e is a model field read (`layers`), the field id; else -1. */
+int nnl_expr_root_field(const nnl_expr *e);
+
 /* Append the template's text for ev->m to out. */
 void nnl_tmpl_render(nnl_eval *ev, const nnl_tmpl *t, nnl_buf *out);
 /* Append a value as templates print it: 0.001, 256, 1e-07, [a, b], ?. */
