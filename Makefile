@@ -10,7 +10,7 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := yaml-0.1 libpcre2-8 jansson
+PKGS    := yaml-0.1 libpcre2-8 jansson tree-sitter
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
@@ -25,6 +25,12 @@ OBJS    := $(SRCS:%.c=$(B)/obj/%.o)
 ASAN_OBJS := $(SRCS:%.c=$(B)/asan/%.o)
 RULES   := $(sort $(wildcard rules/NN*.yaml))
 
+# Grammar sources (third-party, generated): installed by `make deps` from
+# grammars/package-lock.json, compiled with relaxed flags of their own.
+TS_PY        := grammars/node_modules/tree-sitter-python/src
+GRAMMAR_OBJS := $(B)/obj/grammars/python/parser.o $(B)/obj/grammars/python/scanner.o
+GRAMMAR_CFLAGS := -O2 -g -w -std=c11 -I$(TS_PY)
+
 .PHONY: all deps test demo bench asan install clean check-deps
 
 all: $(B)/nnlint
@@ -32,7 +38,8 @@ all: $(B)/nnlint
 # The build needs pkg-config to know the libraries; `make deps` installs them.
 # Every build target checks first and installs what is missing.
 check-deps:
-	@pkg-config --exists $(PKGS) 2>/dev/null || $(MAKE) --no-print-directory deps
+	@pkg-config --exists $(PKGS) 2>/dev/null && [ -d grammars/node_modules ] || \
+	  $(MAKE) --no-print-directory deps
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -59,8 +66,15 @@ $(B)/obj/%.o: %.c | check-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/nnlint: $(OBJS) $(B)/obj/rules_builtin.o
+$(B)/nnlint: $(OBJS) $(GRAMMAR_OBJS) $(B)/obj/rules_builtin.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+# A fresh clone has no grammar sources yet: `make deps` installs them.
+$(TS_PY)/parser.c $(TS_PY)/scanner.c:
+	@$(MAKE) --no-print-directory deps
+$(B)/obj/grammars/python/%.o: $(TS_PY)/%.c grammars/package-lock.json
+	@mkdir -p $(dir $@)
+	$(CC) $(GRAMMAR_CFLAGS) -c $< -o $@
 
 $(B)/obj/rules_builtin.o: $(B)/rules_builtin.c
 	$(CC) $(CFLAGS) -c $< -o $@
@@ -72,8 +86,8 @@ asan: $(B)/nnlint-asan
 $(B)/asan/%.o: %.c | check-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(ASAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
-$(B)/nnlint-asan: $(ASAN_OBJS) $(B)/rules_builtin.c
-	$(CC) $(CFLAGS) $(ASAN_FLAGS) -o $@ $(ASAN_OBJS) $(B)/rules_builtin.c $(LIBS)
+$(B)/nnlint-asan: $(ASAN_OBJS) $(GRAMMAR_OBJS) $(B)/rules_builtin.c
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) -o $@ $(ASAN_OBJS) $(GRAMMAR_OBJS) $(B)/rules_builtin.c $(LIBS)
 
 # ---- use ----
 test: $(B)/nnlint

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void nnl_oom(void) {
   fputs("nnlint: out of memory\n", stderr);
@@ -81,6 +83,31 @@ void *nnl_arena_alloc(nnl_arena *a, size_t n) {
   a->used += n;
   a->total += n;
   return memset(p, 0, n);
+}
+
+void *nnl_arena_realloc(nnl_arena *a, void *p, size_t old_n, size_t n) {
+  if (!p) return nnl_arena_alloc(a, n);
+  if (n <= old_n) return p;
+  if (n > SIZE_MAX - 32) nnl_oom();
+  size_t rn = (n + 15) & ~(size_t)15;
+  /* p has a block of its own when it was big: find that block (never the
+   * head, whose free room serves small allocations) and resize it, which
+   * for large blocks is a remap, not a copy */
+  nnl_arena_block **link = a->head ? &a->head->next : NULL;
+  for (; link && *link; link = &(*link)->next) {
+    nnl_arena_block *b = *link;
+    if (b->data != (unsigned char *)p) continue;
+    if (old_n <= ARENA_BLOCK / 4 || b->size != ((old_n + 15) & ~(size_t)15))
+      break; /* a shared block: p is only its first allocation */
+    nnl_arena_block *nb = nnl_xrealloc(b, sizeof *nb + rn);
+    a->total += rn - nb->size;
+    nb->size = rn;
+    *link = nb;
+    return nb->data;
+  }
+  void *q = nnl_arena_alloc(a, n);
+  memcpy(q, p, old_n);
+  return q;
 }
 
 char *nnl_arena_strndup(nnl_arena *a, const char *s, size_t n) {
@@ -196,9 +223,63 @@ bool nnl_name_eq(const char *a, const char *b) {
 }
 
 /* ---- Files ---- */
+/* A regular file: one buffer of its fstat size, filled by read() straight
+ * from the kernel (no stdio copy, no regrowth).  Returns 1 when f is not a
+ * regular file or changed size while read (the caller then streams it),
+ * 0 on success, -1 with errno set. */
+static int read_regular(FILE *f, char **buf, size_t *len, size_t max) {
+  int fd = fileno(f);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0)
+    return 1;
+  if ((uint64_t)st.st_size > max) {
+    errno = EFBIG;
+    return -1;
+  }
+  size_t size = (size_t)st.st_size, got = 0;
+  char *p = nnl_xmalloc(size + 1);
+  while (got < size) {
+    ssize_t r = read(fd, p + got, size - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      free(p);
+      errno = EIO;
+      return -1;
+    }
+    if (r == 0) break; /* shrank: take what is there */
+    got += (size_t)r;
+  }
+  if (got == size) {
+    /* grew since fstat: stream the rest like any other file */
+    char c;
+    ssize_t r = read(fd, &c, 1);
+    if (r != 0) {
+      free(p);
+      if (lseek(fd, 0, SEEK_SET) != 0) {
+        errno = EIO;
+        return -1;
+      }
+      return 1;
+    }
+  }
+  p[got] = '\0';
+  *buf = p;
+  *len = got;
+  return 0;
+}
+
 int nnl_read_file(const char *path, char **buf, size_t *len, size_t max) {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
   if (!f) return -1;
+  if (f != stdin) {
+    int rc = read_regular(f, buf, len, max);
+    if (rc <= 0) {
+      int e = errno;
+      fclose(f);
+      errno = e;
+      return rc;
+    }
+  }
   nnl_buf b = {0};
   char chunk[65536];
   size_t n;

@@ -49,6 +49,11 @@ typedef struct nnl_arena {
 void nnl_arena_init(nnl_arena *a);
 void nnl_arena_free(nnl_arena *a);
 void *nnl_arena_alloc(nnl_arena *a, size_t n);         /* zeroed, 16-aligned */
+/* Grow p (old_n bytes from this arena, or NULL) to n bytes, keeping its
+ * contents; bytes past old_n are not zeroed.  A big allocation (one with a
+ * block of its own) is resized in place, else the bytes are copied; p is
+ * invalid afterwards either way.  For arrays built in the arena. */
+void *nnl_arena_realloc(nnl_arena *a, void *p, size_t old_n, size_t n);
 char *nnl_arena_strndup(nnl_arena *a, const char *s, size_t n);
 char *nnl_arena_strdup(nnl_arena *a, const char *s);
 char *nnl_arena_printf(nnl_arena *a, const char *fmt, ...) NNL_PRINTF(2, 3);

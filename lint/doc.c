@@ -105,15 +105,18 @@ nnl_doc *nnl_doc_open(const char *path, const char *fmt_path, nnl_error *err) {
   return d;
 }
 
+/* The byte offset of every line start (memchr finds the newlines). */
 static void build_lines(nnl_doc *d) {
+  const char *s = d->src, *end = s + d->len, *q;
   uint32_t n = 1;
-  for (size_t i = 0; i < d->len; i++)
-    if (d->src[i] == '\n') n++;
+  if (d->len)
+    for (q = s; (q = memchr(q, '\n', (size_t)(end - q))); q++) n++;
   d->line_starts = nnl_xmalloc(sizeof *d->line_starts * n);
   d->line_starts[0] = 0;
   n = 1;
-  for (size_t i = 0; i < d->len; i++)
-    if (d->src[i] == '\n') d->line_starts[n++] = (uint32_t)i + 1;
+  if (d->len)
+    for (q = s; (q = memchr(q, '\n', (size_t)(end - q))); q++)
+      d->line_starts[n++] = (uint32_t)(q - s) + 1;
   d->n_lines = n;
 }
 

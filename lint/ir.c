@@ -378,10 +378,11 @@ void nnl_ir_get(const nnl_model *m, const void *obj, int field,
                     l->out_act_at);
   case NNL_FLD_LAYER_PRE_ACTIVATION:
     if (!l->is_output) return v_state(v, NNL_ABSENT, l->at);
-    return v_act(v, l->pre_act, l->act_at);
+    return v_act(v, l->pre_act, span_or_at(l->pre_act_at, l->act_at));
   case NNL_FLD_LAYER_PRE_RELU_LIKE:
     if (!l->is_output) return v_state(v, NNL_ABSENT, l->at);
-    return v_act_flag(v, l->pre_act, NNL_A_RELU_LIKE, l->act_at);
+    return v_act_flag(v, l->pre_act, NNL_A_RELU_LIKE,
+                      span_or_at(l->pre_act_at, l->act_at));
   case NNL_FLD_LAYER_DEPTH: return v_double(v, l->depth, l->at);
 
   /* input */

@@ -200,6 +200,7 @@ typedef struct nnl_layer {
                         layer after it (through shape, pooling, dropout and
                         normalization layers); UNKNOWN when ambiguous */
   nnl_span eff_act_at;
+  nnl_span pre_act_at; /* where pre_act is written */
   nnl_act pre_act;   /* for output layers with a separate final
                         activation: the fused activation before it */
   uint32_t depth;    /* weight layers on the longest path up to and

@@ -327,6 +327,7 @@ typedef struct chain {
   uint8_t pre;  /* nnl_act in force before the last activation layer */
   bool unk;     /* an opaque or value-changing layer since w */
   nnl_span at;  /* where act is written */
+  nnl_span pre_at; /* where pre is written */
 } chain;
 
 static nnl_span span_or(nnl_span a, nnl_span b) {
@@ -334,12 +335,14 @@ static nnl_span span_or(nnl_span a, nnl_span b) {
 }
 
 /* One output produced by layer p: mark its output layer(s). */
-static void set_out(nnl_layer *w, nnl_act act, nnl_act pre, nnl_span at) {
+static void set_out(nnl_layer *w, nnl_act act, nnl_act pre, nnl_span at,
+                    nnl_span pre_at) {
   if (!w->is_output) {
     w->is_output = true;
     w->out_act = act;
     w->pre_act = pre;
     w->out_act_at = at;
+    w->pre_act_at = pre_at;
     return;
   }
   /* a layer feeding several outputs: agree or be unknown */
@@ -358,7 +361,7 @@ static int32_t mark_output(nnl_model *m, uint32_t p, const chain *ch,
   if (c->w >= 0) {
     nnl_act act = c->unk ? NNL_ACT_UNKNOWN : (nnl_act)c->act;
     nnl_act pre = c->unk ? NNL_ACT_UNKNOWN : (nnl_act)c->pre;
-    set_out(&L[c->w], act, pre, c->at);
+    set_out(&L[c->w], act, pre, c->at, c->pre_at);
     return c->w;
   }
   if (c->w == -1) return -1;
@@ -369,7 +372,7 @@ static int32_t mark_output(nnl_model *m, uint32_t p, const chain *ch,
     if (seen[v]) continue;
     seen[v] = 1;
     if (L[v].is_weight) {
-      set_out(&L[v], NNL_ACT_UNKNOWN, NNL_ACT_UNKNOWN, L[v].at);
+      set_out(&L[v], NNL_ACT_UNKNOWN, NNL_ACT_UNKNOWN, L[v].at, L[v].at);
       continue;
     }
     for (uint32_t k = 0; k < L[v].n_inputs; k++) {
@@ -545,6 +548,7 @@ static void derive_graph(nnl_model *m, bool sorted) {
       c->w = (int32_t)i;
       c->act = (uint8_t)l->act;
       c->pre = NNL_ACT_NONE;
+      c->pre_at = NNL_NOSPAN;
       c->unk = false;
       c->at = span_or(l->act_at, l->at);
     } else if (distinct != 1) {
@@ -558,6 +562,7 @@ static void derive_graph(nnl_model *m, bool sorted) {
         case NNL_K_ACTIVATION:
           if (act_linear(l->act)) break; /* identity */
           c->pre = act_linear((nnl_act)c->act) ? NNL_ACT_NONE : c->act;
+          c->pre_at = c->at;
           c->act = (uint8_t)l->act;
           c->at = span_or(l->act_at, l->at);
           break;

@@ -57,6 +57,8 @@ typedef enum nnl_format {
   NNL_FMT_YAML_SPEC, /* nnlint YAML model spec (model-spec.md) */
   NNL_FMT_ONNX,      /* binary ModelProto */
   NNL_FMT_ONNX_TEXT, /* the onnx.parser textual syntax */
+  NNL_FMT_KERAS_JSON, /* Keras model JSON, .keras archive, TF.js model.json */
+  NNL_FMT_KERAS_PY,   /* Keras Python source (*.py) */
 } nnl_format;
 /* "yaml", "onnx", "onnx-text" */
 const char *nnl_format_name(nnl_format f);
@@ -141,6 +143,12 @@ bool nnl_rule_selected(const nnl_ctx *cx, const char *id);
 int nnl_parse_yaml_spec(nnl_ctx *cx, nnl_doc *doc);
 int nnl_parse_onnx(nnl_ctx *cx, nnl_doc *doc);      /* frontend/onnx_binary.c */
 int nnl_parse_onnx_text(nnl_ctx *cx, nnl_doc *doc); /* frontend/onnx_text.c */
+int nnl_parse_keras_json(nnl_ctx *cx, nnl_doc *doc); /* frontend/keras_json.c */
+/* Does a .json text look like a Keras model (class_name + config,
+ * modelTopology, module + registered_name, keras_version at the top, or a
+ * JSON string holding such a text)?  frontend/keras_json.c */
+bool nnl_keras_json_sniff(const char *src, size_t len);
+int nnl_parse_keras_py(nnl_ctx *cx, nnl_doc *doc);   /* frontend/keras_py.c */
 /* Does src look like the onnx.parser syntax (not protobuf text format,
  * which some tools also name .onnxtxt)?  frontend/onnx_text.c */
 bool nnl_onnx_text_sniff(const char *src, size_t len);

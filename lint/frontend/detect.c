@@ -28,6 +28,9 @@ static const struct suffix {
     {".yaml", NNL_FMT_YAML_SPEC, NULL}, /* the front end skips non-specs */
     {".yml", NNL_FMT_YAML_SPEC, NULL},
     {".json", NNL_FMT_YAML_SPEC, json_is_spec}, /* JSON is YAML */
+    {".json", NNL_FMT_KERAS_JSON, nnl_keras_json_sniff},
+    {".keras", NNL_FMT_KERAS_JSON, NULL}, /* a zip holding config.json */
+    {".py", NNL_FMT_KERAS_PY, NULL}, /* the front end skips non-Keras code */
 };
 
 static const struct frontend {
@@ -39,6 +42,8 @@ static const struct frontend {
     {NNL_FMT_YAML_SPEC, "yaml", nnl_parse_yaml_spec},
     {NNL_FMT_ONNX, "onnx", nnl_parse_onnx},
     {NNL_FMT_ONNX_TEXT, "onnx-text", nnl_parse_onnx_text},
+    {NNL_FMT_KERAS_JSON, "keras-json", nnl_parse_keras_json},
+    {NNL_FMT_KERAS_PY, "keras-py", nnl_parse_keras_py},
 };
 #define N_FRONTENDS (sizeof frontends / sizeof *frontends)
 
@@ -125,7 +130,8 @@ nnl_format nnl_detect_format(const char *path, const char *src, size_t len) {
     if (!x->check) return x->format;
     /* By name only, a content-checked suffix stays undecided. */
     if (!src) return NNL_FMT_UNKNOWN;
-    return x->check(src, len) ? x->format : NNL_FMT_UNKNOWN;
+    if (x->check(src, len)) return x->format;
+    /* else: a later row for the same suffix may claim it */
   }
   return NNL_FMT_UNKNOWN;
 }

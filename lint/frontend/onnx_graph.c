@@ -128,6 +128,12 @@ void nnl_onnx_summary_end(nnl_onnx_tensor *t) {
 
 /* ---- ops ---- */
 
+/* strcmp(a, b) == 0, rejecting most table entries on the first byte
+ * (op tables are scanned once per node). */
+static inline bool streq(const char *a, const char *b) {
+  return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 static bool default_domain(const char *d) {
   return !d || !*d || strcmp(d, "ai.onnx") == 0;
 }
@@ -158,7 +164,7 @@ static const struct wop {
 static const struct wop *wop_of(const nnl_onnx_node *n) {
   if (!default_domain(n->domain)) return NULL;
   for (size_t i = 0; i < sizeof wops / sizeof *wops; i++)
-    if (strcmp(wops[i].name, n->op_type) == 0) return &wops[i];
+    if (streq(wops[i].name, n->op_type)) return &wops[i];
   return NULL;
 }
 
@@ -235,7 +241,7 @@ static const char *const known_ops[] = {
 
 static bool known_op(const char *name) {
   for (size_t i = 0; i < sizeof known_ops / sizeof *known_ops; i++)
-    if (strcmp(known_ops[i], name) == 0) return true;
+    if (streq(known_ops[i], name)) return true;
   return false;
 }
 
@@ -255,7 +261,7 @@ static nnl_act act_of(const nnl_onnx_node *n) {
       "Softsign", "HardSwish", "Mish", "ThresholdedRelu", "Clip"};
   if (!default_domain(n->domain)) return NNL_ACT_NONE;
   for (size_t i = 0; i < sizeof acts / sizeof *acts; i++)
-    if (strcmp(acts[i], n->op_type) == 0) {
+    if (streq(acts[i], n->op_type)) {
       nnl_act a = nnl_act_lookup(n->op_type);
       return a == NNL_ACT_UNKNOWN ? NNL_ACT_NONE : a;
     }
@@ -415,7 +421,7 @@ static cdims const_dims(st *s, const val *v, int depth) {
   if (!v || depth > 16) return r;
   const nnl_onnx_tensor *t = v->init ? v->init : NULL;
   const nnl_onnx_node *n = node_of(s, v);
-  if (!t && n && strcmp(n->op_type, "Constant") == 0) {
+  if (!t && n && streq(n->op_type, "Constant")) {
     const nnl_onnx_attr *a = attr(n, "value");
     if (a && a->t) t = a->t;
   }
@@ -439,11 +445,11 @@ static cdims const_dims(st *s, const val *v, int depth) {
   if (!n || n->n_inputs == 0) return r;
   const char *op = n->op_type;
   val *in = find(s, n->inputs[0]);
-  if (strcmp(op, "ConstantOfShape") == 0) {
+  if (streq(op, "ConstantOfShape")) {
     /* the shape is the value of the input: a constant int vector */
     const nnl_onnx_tensor *st_ = in ? in->init : NULL;
     const nnl_onnx_node *sn = node_of(s, in);
-    if (!st_ && sn && strcmp(sn->op_type, "Constant") == 0) {
+    if (!st_ && sn && streq(sn->op_type, "Constant")) {
       const nnl_onnx_attr *a = attr(sn, "value");
       if (a) st_ = a->t;
     }
@@ -454,10 +460,10 @@ static cdims const_dims(st *s, const val *v, int depth) {
     r.known = true;
     return r;
   }
-  if (strcmp(op, "Identity") == 0 || strcmp(op, "Cast") == 0 ||
-      strcmp(op, "DequantizeLinear") == 0 || strcmp(op, "QuantizeLinear") == 0)
+  if (streq(op, "Identity") || streq(op, "Cast") ||
+      streq(op, "DequantizeLinear") || streq(op, "QuantizeLinear"))
     return const_dims(s, in, depth + 1);
-  if (strcmp(op, "Transpose") == 0) {
+  if (streq(op, "Transpose")) {
     cdims x = const_dims(s, in, depth + 1);
     if (!x.known) return r;
     const nnl_onnx_attr *p = attr(n, "perm");
@@ -529,12 +535,12 @@ static wsum const_sum(st *s, const val *v, int depth) {
   if (!n) return w; /* a param input: not carried */
   w.carried = true;
   w.at = n->span;
-  if (strcmp(n->op_type, "Constant") == 0) {
+  if (streq(n->op_type, "Constant")) {
     const nnl_onnx_attr *a = attr(n, "value");
     if (a && a->t) return tensor_sum(a->t);
     return w;
   }
-  if (strcmp(n->op_type, "ConstantOfShape") == 0) {
+  if (streq(n->op_type, "ConstantOfShape")) {
     const nnl_onnx_attr *a = attr(n, "value");
     cdims d = const_dims(s, v, depth + 1);
     if (d.known) {
@@ -556,7 +562,7 @@ static wsum const_sum(st *s, const val *v, int depth) {
                                      "Squeeze", "Unsqueeze", "Flatten",
                                      "Cast"};
   for (size_t i = 0; i < sizeof same / sizeof *same; i++)
-    if (strcmp(n->op_type, same[i]) == 0 && n->n_inputs > 0) {
+    if (streq(n->op_type, same[i]) && n->n_inputs > 0) {
       wsum x = const_sum(s, find(s, n->inputs[0]), depth + 1);
       if (x.carried) return x;
       return w;
@@ -629,12 +635,12 @@ static bool outputs_int(st *s, const nnl_onnx_node *n, bool weight) {
       "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal", "IsNaN",
       "IsInf", "Not", "And", "Or", "Xor", "ArgMax", "ArgMin", "NonZero"};
   if (weight) return false;
-  if (strcmp(n->op_type, "Cast") == 0) {
+  if (streq(n->op_type, "Cast")) {
     int64_t to;
     return attr_int(n, "to", &to) && int_dtype(to);
   }
   for (size_t i = 0; i < sizeof int_ops / sizeof *int_ops; i++)
-    if (strcmp(n->op_type, int_ops[i]) == 0) return true;
+    if (streq(n->op_type, int_ops[i])) return true;
   bool any = false;
   for (uint32_t i = 0; i < n->n_inputs; i++) {
     val *v = find(s, n->inputs[i]);
@@ -696,7 +702,7 @@ static void set_units(st *s, nnl_layer *l, const nnl_onnx_node *n,
   cdims d = const_dims(s, wv, 0);
   if (u < 0 && d.known && d.n >= 1) {
     const char *op = n->op_type;
-    if (strcmp(op, "Gemm") == 0 && d.n == 2) {
+    if (streq(op, "Gemm") && d.n == 2) {
       int64_t tb = 0, ta = 0;
       attr_int(n, "transB", &tb);
       attr_int(n, "transA", &ta);
@@ -754,8 +760,8 @@ static void convert_node(st *s, uint32_t idx) {
   bool dflt = default_domain(n->domain);
   /* Constant folding: nothing here depends on an activation's values. */
   if (n_act == 0 ||
-      (dflt && (strcmp(n->op_type, "Shape") == 0 ||
-                strcmp(n->op_type, "Size") == 0))) {
+      (dflt && (streq(n->op_type, "Shape") ||
+                streq(n->op_type, "Size")))) {
     for (uint32_t i = 0; i < n->n_outputs; i++) {
       val *o = find(s, n->outputs[i]);
       if (o && o->node == (int32_t)idx) o->kind = V_CONST;
@@ -809,7 +815,7 @@ static void convert_node(st *s, uint32_t idx) {
   /* activations: fused into the weight layer they follow, or a layer */
   nnl_act act = act_of(n);
   if (act != NNL_ACT_NONE) {
-    if (strcmp(op, "Clip") == 0) act = clip_act(s, n);
+    if (streq(op, "Clip")) act = clip_act(s, n);
     if (a0->fold >= 0 && a0->uses == 1 && first_act == 0) {
       nnl_layer *wl = &s->m->layers.items[a0->fold];
       if (wl->act == NNL_ACT_NONE) {
@@ -834,14 +840,14 @@ static void convert_node(st *s, uint32_t idx) {
     return;
   }
 
-  bool arith = strcmp(op, "Add") == 0 || strcmp(op, "Sub") == 0 ||
-               strcmp(op, "Mul") == 0 || strcmp(op, "Div") == 0 ||
-               strcmp(op, "Sum") == 0;
-  bool merge = strcmp(op, "Add") == 0 || strcmp(op, "Sum") == 0 ||
-               strcmp(op, "Mul") == 0 || strcmp(op, "Concat") == 0;
+  bool arith = streq(op, "Add") || streq(op, "Sub") ||
+               streq(op, "Mul") || streq(op, "Div") ||
+               streq(op, "Sum");
+  bool merge = streq(op, "Add") || streq(op, "Sum") ||
+               streq(op, "Mul") || streq(op, "Concat");
   if (merge && n_act >= 2) {
-    nnl_op mop = strcmp(op, "Mul") == 0      ? NNL_OP_MULTIPLY
-                 : strcmp(op, "Concat") == 0 ? NNL_OP_CONCAT
+    nnl_op mop = streq(op, "Mul")      ? NNL_OP_MULTIPLY
+                 : streq(op, "Concat") ? NNL_OP_CONCAT
                                              : NNL_OP_ADD;
     int32_t li = add_layer(s, n, idx, mop);
     set_outputs(s, n, li, wabove, -1);
@@ -854,7 +860,7 @@ static void convert_node(st *s, uint32_t idx) {
       set_outputs(s, n, li, false, -1);
       return;
     }
-    if ((strcmp(op, "Add") == 0 || strcmp(op, "Sum") == 0) && a0->fold >= 0 &&
+    if ((streq(op, "Add") || streq(op, "Sum")) && a0->fold >= 0 &&
         a0->uses == 1) {
       /* the weight layer's bias */
       set_outputs(s, n, a0->ref, true, a0->fold);
@@ -864,11 +870,11 @@ static void convert_node(st *s, uint32_t idx) {
 
   nnl_op lop = NNL_OP__COUNT;
   for (size_t i = 0; i < sizeof opmap / sizeof *opmap; i++)
-    if (strcmp(opmap[i].name, op) == 0) {
+    if (streq(opmap[i].name, op)) {
       lop = opmap[i].op;
       break;
     }
-  if (strcmp(op, "TopK") == 0) {
+  if (streq(op, "TopK")) {
     /* only the indices have no gradient */
     val *ix = n->n_outputs > 1 ? find(s, n->outputs[1]) : NULL;
     lop = ix && ix->uses ? NNL_OP_TOPK : NNL_OP_TENSOR_OP;
@@ -898,7 +904,7 @@ static void convert_node(st *s, uint32_t idx) {
   case NNL_OP_CAST: {
     int64_t to;
     const char *name = NULL;
-    if (strcmp(op, "Cast") == 0 && attr_int(n, "to", &to))
+    if (streq(op, "Cast") && attr_int(n, "to", &to))
       name = nnl_onnx_dtype_name((int32_t)to);
     if (name) l->cast_to = str_known(name, n->span);
     else l->cast_to.state = NNL_UNKNOWN;
@@ -925,7 +931,7 @@ static bool training_scalar(st *s, const nnl_onnx_graph *g, const char *name,
   const nnl_onnx_tensor *t = graph_init(g, name);
   for (uint32_t i = 0; !t && g && i < g->n_nodes; i++) {
     const nnl_onnx_node *n = &g->nodes[i];
-    if (strcmp(n->op_type, "Constant") == 0 && n->n_outputs == 1 &&
+    if (streq(n->op_type, "Constant") && n->n_outputs == 1 &&
         strcmp(n->outputs[0], name) == 0) {
       const nnl_onnx_attr *a = attr(n, "value");
       if (a && a->t) t = a->t;
@@ -950,8 +956,8 @@ static void training_from(st *s, const nnl_onnx_graph *g, nnl_span at) {
     const nnl_onnx_node *n = &g->nodes[i];
     const char *op = n->op_type;
     bool preview = strcmp(n->domain, "ai.onnx.preview.training") == 0;
-    if (preview && (strcmp(op, "Adam") == 0 || strcmp(op, "Momentum") == 0 ||
-                    strcmp(op, "Adagrad") == 0)) {
+    if (preview && (streq(op, "Adam") || streq(op, "Momentum") ||
+                    streq(op, "Adagrad"))) {
       nnl_optimizer *o = &tr->optimizer;
       if (o->state == NNL_KNOWN) continue; /* the first one speaks */
       tr->state = NNL_KNOWN;
@@ -969,17 +975,17 @@ static void training_from(st *s, const nnl_onnx_graph *g, nnl_span at) {
       if (attr_float(n, "norm_coefficient", &x))
         o->weight_decay = (nnl_num){x, attr(n, "norm_coefficient")->span,
                                     NNL_KNOWN};
-      if (strcmp(op, "Momentum") == 0 && attr_float(n, "alpha", &x))
+      if (streq(op, "Momentum") && attr_float(n, "alpha", &x))
         o->momentum = (nnl_num){x, attr(n, "alpha")->span, NNL_KNOWN};
     } else if (default_domain(n->domain) &&
-               (strcmp(op, "SoftmaxCrossEntropyLoss") == 0 ||
-                strcmp(op, "NegativeLogLikelihoodLoss") == 0) &&
+               (streq(op, "SoftmaxCrossEntropyLoss") ||
+                streq(op, "NegativeLogLikelihoodLoss")) &&
                g != s->g) {
       if (tr->loss.state == NNL_KNOWN) continue;
       tr->state = NNL_KNOWN;
       if (!nnl_span_ok(tr->at)) tr->at = at;
       tr->loss = str_known(op, n->span);
-      if (strcmp(op, "SoftmaxCrossEntropyLoss") == 0)
+      if (streq(op, "SoftmaxCrossEntropyLoss"))
         tr->from_logits = (nnl_flag){true, n->span, NNL_KNOWN};
     }
   }
@@ -1046,7 +1052,7 @@ static void mark_dequantized(st *s) {
     if (!default_domain(n->domain) || n->n_inputs < 2) continue;
     bool hit = false;
     for (size_t k = 0; k < sizeof deq / sizeof *deq && !hit; k++)
-      hit = strcmp(n->op_type, deq[k]) == 0;
+      hit = streq(n->op_type, deq[k]);
     if (!hit) continue;
     val *v = find(s, n->inputs[0]);
     if (!v || v->kind != V_ACT || !NNL_REF_IS_INPUT(v->ref)) continue;
@@ -1110,8 +1116,8 @@ static void count_uses(st *s) {
       if (!v) continue;
       v->uses++;
       if (!w && j > 0 && default_domain(n->domain) &&
-          (strcmp(n->op_type, "QuantizeLinear") == 0 ||
-           strcmp(n->op_type, "DequantizeLinear") == 0)) {
+          (streq(n->op_type, "QuantizeLinear") ||
+           streq(n->op_type, "DequantizeLinear"))) {
         v->weight_uses++; /* scale and zero point */
         continue;
       }

@@ -49,6 +49,9 @@ typedef struct parser {
   size_t tok_end;  /* end of the last token consumed, for spans */
   int depth;
   bool failed;
+  /* operand names of the nodes being read: a stack shared by nested
+   * nodes, each taking its slice off the top (no allocation per node) */
+  NNL_ARRAY(const char *) ids;
 } parser;
 
 /* ---------------------------------------------------------------- errors */
@@ -148,7 +151,7 @@ static bool line_blank_before(const parser *p, size_t pos) {
 }
 
 /* Skip whitespace, `#` comments and `//` comment lines. */
-static void skip(parser *p) {
+static void skip_slow(parser *p) {
   for (;;) {
     while (p->pos < p->n && is_ws((unsigned char)p->s[p->pos])) p->pos++;
     if (p->pos >= p->n) return;
@@ -161,6 +164,23 @@ static void skip(parser *p) {
     const char *nl = memchr(p->s + p->pos, '\n', p->n - p->pos);
     p->pos = nl ? (size_t)(nl - p->s) : p->n;
   }
+}
+
+/* skip, with the common cases inline: already at a token, or one blank
+ * before it. */
+static inline void skip(parser *p) {
+  if (p->pos < p->n) {
+    unsigned char c = (unsigned char)p->s[p->pos];
+    if (c > ' ' && c != '#' && c != '/') return;
+    if (c == ' ' && p->pos + 1 < p->n) {
+      c = (unsigned char)p->s[p->pos + 1];
+      if (c > ' ' && c != '#' && c != '/') {
+        p->pos++;
+        return;
+      }
+    }
+  }
+  skip_slow(p);
 }
 
 /* The next byte after whitespace, or -1 at the end. */
@@ -387,10 +407,77 @@ static const char *num_text(const parser *p, const lit *l, char *buf) {
   return buf;
 }
 
+/* Clinger's fast path: a plain decimal literal ([-]digits[.digits][e[+-]
+ * digits], as literal() accepted it) whose significant digits fit in 2^53
+ * and whose decimal exponent is within +-22 is exactly m * 10^e or
+ * m / 10^-e, one correctly rounded IEEE operation on two exact doubles,
+ * so the result equals strtod's.  Returns false for everything else (long
+ * mantissas, big exponents, inf/nan words), which goes to strtod. */
+static bool fast_decimal(const char *s, size_t n, double *out) {
+  static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                 1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+                                 1e18, 1e19, 1e20, 1e21, 1e22};
+  size_t i = 0;
+  bool neg = false;
+  if (i < n && s[i] == '-') {
+    neg = true;
+    i++;
+  }
+  uint64_t m = 0;
+  int digits = 0, exp10 = 0;
+  bool any = false;
+  for (; i < n && is_digit((unsigned char)s[i]); i++) {
+    any = true;
+    if (m == 0 && s[i] == '0') continue; /* leading zeros */
+    if (++digits > 19) return false;
+    m = m * 10 + (uint64_t)(s[i] - '0');
+  }
+  if (i < n && s[i] == '.') {
+    for (i++; i < n && is_digit((unsigned char)s[i]); i++) {
+      any = true;
+      exp10--;
+      if (m == 0 && s[i] == '0') continue;
+      if (++digits > 19) return false;
+      m = m * 10 + (uint64_t)(s[i] - '0');
+    }
+  }
+  if (!any) return false;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    i++;
+    bool eneg = false;
+    if (i < n && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
+    int e = 0;
+    if (i == n) return false;
+    for (; i < n && is_digit((unsigned char)s[i]); i++) {
+      if (e > 1000) return false;
+      e = e * 10 + (s[i] - '0');
+    }
+    exp10 += eneg ? -e : e;
+  }
+  if (i != n || m > (UINT64_C(1) << 53)) return false;
+  double v = (double)m;
+  if (m != 0) {
+    if (exp10 < -22 || exp10 > 22) return false;
+    v = exp10 < 0 ? v / pow10[-exp10] : v * pow10[exp10];
+  }
+  *out = neg ? -v : v;
+  return true;
+}
+
 static int lit_int(parser *p, const lit *l, int64_t *v) {
   if (l->kind != LIT_INT)
     return fail_at(p, l->at, "expected an integer, found %s",
                    l->kind == LIT_STRING ? "a string" : "a floating-point number");
+  /* up to 18 digits cannot overflow: no copy, no strtoll */
+  const char *t = p->s + l->at.off;
+  size_t n = l->at.len, i = t[0] == '-';
+  if (n - i <= 18) {
+    int64_t x = 0;
+    for (; i < n; i++) x = x * 10 + (t[i] - '0');
+    *v = t[0] == '-' ? -x : x;
+    return 0;
+  }
   char buf[MAX_NUMBER + 1];
   errno = 0;
   long long x = strtoll(num_text(p, l, buf), NULL, 10);
@@ -418,6 +505,12 @@ static int lit_uint(parser *p, const lit *l, uint64_t *v) {
 static int lit_num(parser *p, const lit *l, bool f32, double *v) {
   if (l->kind == LIT_STRING)
     return fail_at(p, l->at, "expected a number, found a string");
+  double f;
+  if (fast_decimal(p->s + l->at.off, l->at.len, &f) &&
+      (!f32 || fabs(f) < FLOAT32_OVERFLOW)) {
+    *v = f;
+    return 0;
+  }
   char buf[MAX_NUMBER + 1];
   errno = 0;
   double x = strtod(num_text(p, l, buf), NULL);
@@ -440,6 +533,27 @@ static void *arena_copy(parser *p, const void *items, uint32_t n, size_t elem) {
 }
 #define KEEP(p, arr)                                                           \
   arena_copy((p), (arr).items, (arr).len, sizeof *(arr).items)
+
+/* Arrays that can grow large (nodes, initializers, graph inputs) are built
+ * in place in the arena: nnl_arena_realloc resizes a big one without a
+ * copy, and the finished array is used as it is (no KEEP, no free). */
+static void *arena_grow(parser *p, void *items, uint32_t *cap, size_t elem) {
+  uint32_t ncap = *cap ? *cap * 2 : 8;
+  if (ncap <= *cap || (size_t)ncap > SIZE_MAX / elem) nnl_oom();
+  items = nnl_arena_realloc(p->a, items, (size_t)*cap * elem,
+                            (size_t)ncap * elem);
+  *cap = ncap;
+  return items;
+}
+/* Push a zeroed slot onto an NNL_ARRAY kept in the arena; its address. */
+#define AGROW1(p, arr)                                                         \
+  ((arr)->len == (arr)->cap                                                    \
+       ? (void)((arr)->items = arena_grow((p), (arr)->items, &(arr)->cap,     \
+                                          sizeof *(arr)->items))              \
+       : (void)0,                                                              \
+   memset(&(arr)->items[(arr)->len], 0, sizeof *(arr)->items),                 \
+   &(arr)->items[(arr)->len++])
+#define APUSH(p, arr, v) (*AGROW1((p), (arr)) = (v))
 
 typedef NNL_ARRAY(const char *) str_array;
 
@@ -1070,19 +1184,28 @@ static int attr_block(parser *p, const nnl_onnx_attr **out, uint32_t *n) {
 /* ---- nodes ---- */
 
 /* id-list := [id] {"," [id]} where an empty id is an omitted operand. */
-static int id_list(parser *p, str_array *ids) {
+static int id_list(parser *p) {
   const char *id;
   nnl_span at;
   bool have;
   if (quotable(p, &id, &at, &have) < 0) return -1;
   if (!have && peek(p) != ',') return 0;
-  nnl_array_push(ids, id);
+  nnl_array_push(&p->ids, id);
   while (matches(p, ',')) {
     if (quotable(p, &id, &at, &have) < 0) return -1;
     if (!have && peek(p) != ',') break; /* a trailing comma */
-    nnl_array_push(ids, id);
+    nnl_array_push(&p->ids, id);
   }
   return 0;
+}
+
+/* The ids pushed since `from`, as an arena array; pops them. */
+static const char *const *take_ids(parser *p, uint32_t from, uint32_t *n) {
+  *n = p->ids.len - from;
+  const char *const *r =
+      arena_copy(p, p->ids.items + from, *n, sizeof *p->ids.items);
+  p->ids.len = from;
+  return r;
 }
 
 /* node := ["[" name "]"] outputs "=" [domain "."] op [":" overload]
@@ -1092,7 +1215,7 @@ static int node(parser *p, nnl_onnx_node *nd) {
   size_t start = p->pos;
   memset(nd, 0, sizeof *nd);
   nd->name = "";
-  str_array outs = {0}, ins = {0};
+  uint32_t base = p->ids.len, n_outs = 0;
   int rc = 0;
   if (matches(p, '[')) {
     nnl_span at;
@@ -1101,10 +1224,11 @@ static int node(parser *p, nnl_onnx_node *nd) {
         (rc = expect(p, ']', "to close the node name")) < 0)
       goto done;
   }
-  if ((rc = id_list(p, &outs)) < 0) goto done;
+  if ((rc = id_list(p)) < 0) goto done;
+  n_outs = p->ids.len - base;
   if (!matches(p, '=')) {
-    rc = fail_expected(p, outs.len ? "'=' after the node's outputs"
-                                   : "a node (`y = Op(x)`) or '}'");
+    rc = fail_expected(p, n_outs ? "'=' after the node's outputs"
+                                 : "a node (`y = Op(x)`) or '}'");
     goto done;
   }
   /* op: identifier {"." identifier}; all but the last form the domain */
@@ -1142,20 +1266,17 @@ static int node(parser *p, nnl_onnx_node *nd) {
   if (matches(p, '<') && (rc = attr_block(p, &nd->attrs, &nd->n_attrs)) < 0)
     goto done;
   if ((rc = expect(p, '(', "to open the node's inputs")) < 0 ||
-      (rc = id_list(p, &ins)) < 0 ||
+      (rc = id_list(p)) < 0 ||
       (rc = expect(p, ')', "to close the node's inputs")) < 0)
     goto done;
   if (nd->n_attrs == 0 && matches(p, '<') &&
       (rc = attr_block(p, &nd->attrs, &nd->n_attrs)) < 0)
     goto done;
-  nd->outputs = KEEP(p, outs);
-  nd->n_outputs = outs.len;
-  nd->inputs = KEEP(p, ins);
-  nd->n_inputs = ins.len;
+  nd->inputs = take_ids(p, base + n_outs, &nd->n_inputs);
+  nd->outputs = take_ids(p, base, &nd->n_outputs);
   nd->span = span_from(p, start);
 done:
-  nnl_array_free(&outs);
-  nnl_array_free(&ins);
+  p->ids.len = base;
   return rc;
 }
 
@@ -1169,13 +1290,12 @@ static int node_block(parser *p, const nnl_onnx_node **out, uint32_t *n) {
       rc = fail_expected(p, "'}' to close the node list");
       break;
     }
-    if ((rc = node(p, nnl_array_grow1(&ns))) < 0) break;
+    if ((rc = node(p, AGROW1(p, &ns))) < 0) break;
   }
   if (rc == 0) {
-    *out = KEEP(p, ns);
+    *out = ns.items;
     *n = ns.len;
   }
-  nnl_array_free(&ns);
   return rc;
 }
 
@@ -1187,7 +1307,7 @@ typedef NNL_ARRAY(nnl_onnx_tensor) tensor_array;
 /* An initializer after `value-info "="`: the data typed by ti. */
 static int initializer(parser *p, tensor_array *inits, const nnl_onnx_value *v,
                        const type_info *ti) {
-  nnl_onnx_tensor *t = nnl_array_grow1(inits);
+  nnl_onnx_tensor *t = AGROW1(p, inits);
   t->name = v->name;
   t->span.off = v->span.off;
   if (tensor_data(p, t, ti) < 0) return -1;
@@ -1208,7 +1328,7 @@ static int graph_body(parser *p, graph_t *g, const char *name, size_t start) {
   if (matches(p, '(') && !matches(p, ')')) {
     do {
       if ((rc = value_info(p, &v, &ti)) < 0) goto done;
-      nnl_array_push(&ins, v);
+      APUSH(p, &ins, v);
       if (matches(p, '=') && (rc = initializer(p, &inits, &v, &ti)) < 0)
         goto done;
     } while (matches(p, ','));
@@ -1220,7 +1340,7 @@ static int graph_body(parser *p, graph_t *g, const char *name, size_t start) {
   if (!matches(p, ')')) {
     do {
       if ((rc = value_info(p, &v, &ti)) < 0) goto done;
-      nnl_array_push(&outs, v);
+      APUSH(p, &outs, v);
     } while (matches(p, ','));
     if ((rc = expect(p, ')', "to close the graph's outputs")) < 0) goto done;
   }
@@ -1230,27 +1350,23 @@ static int graph_body(parser *p, graph_t *g, const char *name, size_t start) {
       if (matches(p, '=')) {
         if ((rc = initializer(p, &inits, &v, &ti)) < 0) goto done;
       } else {
-        nnl_array_push(&vis, v);
+        APUSH(p, &vis, v);
       }
     } while (matches(p, ','));
     if ((rc = expect(p, '>', "to close the value infos and initializers")) < 0)
       goto done;
   }
   if ((rc = node_block(p, &g->nodes, &g->n_nodes)) < 0) goto done;
-  g->inputs = KEEP(p, ins);
+  g->inputs = ins.items;
   g->n_inputs = ins.len;
-  g->outputs = KEEP(p, outs);
+  g->outputs = outs.items;
   g->n_outputs = outs.len;
-  g->value_info = KEEP(p, vis);
+  g->value_info = vis.items;
   g->n_value_info = vis.len;
-  g->initializers = KEEP(p, inits);
+  g->initializers = inits.items;
   g->n_initializers = inits.len;
   g->span = span_from(p, start);
 done:
-  nnl_array_free(&ins);
-  nnl_array_free(&outs);
-  nnl_array_free(&vis);
-  nnl_array_free(&inits);
   leave(p);
   return rc;
 }
@@ -1508,6 +1624,8 @@ int nnl_parse_onnx_text(nnl_ctx *cx, nnl_doc *doc) {
     p.pos = 0;
   }
   nnl_onnx_model *m = nnl_arena_alloc(&doc->arena, sizeof *m);
-  if (model(&p, m) < 0) return -1;
+  int rc = model(&p, m);
+  nnl_array_free(&p.ids);
+  if (rc < 0) return -1;
   return nnl_onnx_to_ir(cx, doc, m);
 }

@@ -42,6 +42,13 @@ static const char *sev_color(nnl_severity s) {
 /* Print a string from the input, cleaned for the terminal. */
 static void put_clean(FILE *out, const char *s) {
   if (!s) return;
+  /* printable ASCII (the usual case) is written as it is */
+  const unsigned char *u = (const unsigned char *)s;
+  while (*u >= 0x20 && *u < 0x7F) u++;
+  if (!*u) {
+    fwrite(s, 1, (size_t)((const char *)u - s), out);
+    return;
+  }
   size_t n;
   char *c = nnl_utf8_clean(s, strlen(s), true, &n);
   fwrite(c, 1, n, out);
