@@ -10,7 +10,7 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := yaml-0.1 libpcre2-8 jansson tree-sitter
+PKGS    := yaml-0.1 libpcre2-8 jansson tree-sitter zlib
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
@@ -18,7 +18,7 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) -Ilint -I$(B)
 B       := build
 
 # Debian packages the build needs: pkg-config name -> package.
-DEB_PKGS := pkg-config libyaml-dev libpcre2-dev libjansson-dev libtree-sitter-dev
+DEB_PKGS := pkg-config libyaml-dev libpcre2-dev libjansson-dev libtree-sitter-dev zlib1g-dev
 
 SRCS    := $(wildcard lint/*.c lint/*/*.c)
 OBJS    := $(SRCS:%.c=$(B)/obj/%.o)
@@ -109,6 +109,7 @@ bench: $(B)/nnlint
 	@B=$(B) CC="$(CC)" sh bench/run.sh
 	@B=$(B) CC="$(CC)" NNLINT=$(B)/nnlint sh bench/onnx.sh
 	@B=$(B) CC="$(CC)" NNLINT=$(B)/nnlint sh bench/onnx_text.sh
+	@B=$(B) CC="$(CC)" NNLINT=$(B)/nnlint sh bench/keras_py.sh
 
 install: $(B)/nnlint
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "nnlint.h"
+#include "suppress.h"
 
 static const char *const severity_names[] = {"off", "info", "warning", "error"};
 
@@ -172,6 +173,8 @@ static void vreport(nnl_ctx *cx, nnl_doc *doc, const char *rule,
   if (at.off > doc->len) at.off = (uint32_t)doc->len;
   if (at.len > doc->len - at.off) at.len = (uint32_t)(doc->len - at.off);
   const char *msg = nnl_arena_vprintf(&doc->arena, fmt, ap);
+  /* inline comments, per-file ignores, the baseline */
+  if (doc->suppress && nnl_suppress_check(doc, rule, at, msg)) return;
   /* The same finding twice (a `repeat:` copy, a shared span) shows once.
    * Copies are reported one after another, so a short look back suffices. */
   uint32_t back = doc->diags.len > 32 ? doc->diags.len - 32 : 0;

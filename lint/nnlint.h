@@ -3,7 +3,7 @@
  * entry points of each stage.
  *
  *   nnl_doc (bytes) --front end--> models (ir.h) --engine--> nnl_diag[]
- *                   --reporter--> text | json
+ *                   --reporter--> text | json | sarif | github | lsp
  *
  * Ownership: an nnl_doc owns its source bytes, its arena (models, messages)
  * and its diagnostics; nnl_doc_free releases all of it.  The nnl_ctx owns
@@ -88,6 +88,9 @@ typedef struct nnl_doc {
   bool skipped;         /* not a model file: nothing to lint */
   bool failed;          /* NN000: could not be read or parsed */
   const char *skip_reason;
+  /* suppression comments, per-file ignores, baseline (suppress.h), or
+   * NULL; consulted by nnl_report, freed by nnl_suppress_free */
+  struct nnl_suppress *suppress;
   /* line map, built lazily by nnl_doc_position */
   uint32_t *line_starts;
   uint32_t n_lines;
@@ -163,9 +166,23 @@ int nnl_frontend_run(nnl_ctx *cx, nnl_doc *doc);
 void nnl_engine_run(nnl_ctx *cx, nnl_doc *doc);
 
 /* ---- reporters ---- */
-typedef enum nnl_output_format { NNL_OUT_TEXT, NNL_OUT_JSON } nnl_output_format;
+typedef enum nnl_output_format {
+  NNL_OUT_TEXT,
+  NNL_OUT_JSON,
+  NNL_OUT_SARIF,  /* SARIF 2.1.0 (report/sarif.c) */
+  NNL_OUT_GITHUB, /* GitHub Actions workflow commands (report/github.c) */
+  NNL_OUT_LSP     /* LSP Diagnostic objects by document URI (report/lsp.c) */
+} nnl_output_format;
+/* The format named name ("text", "json", "sarif", "github", "lsp"), or -1. */
+int nnl_output_format_parse(const char *name);
+/* The accepted names, for messages: "text, json, sarif, github or lsp". */
+const char *nnl_output_format_names(void);
 typedef struct nnl_reporter nnl_reporter;
 nnl_reporter *nnl_reporter_new(nnl_output_format f, FILE *out, bool color);
+/* The loaded rules, for formats that describe them (SARIF's
+ * tool.driver.rules).  Not owned; must outlive the reporter.  Call it
+ * before the first document. */
+void nnl_reporter_set_rules(nnl_reporter *r, const nnl_ruleset *rs);
 /* Print the diagnostics of one document (in span order). */
 void nnl_reporter_doc(nnl_reporter *r, nnl_doc *doc);
 /* A file that could not be opened: an NN000 error at line 1, column 1

@@ -21,10 +21,14 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "engine/engine.h"
 #include "nnlint.h"
+#include "report/report.h"
+#include "suppress.h"
 
 /* Directory nesting below a command-line folder that the walk follows. */
 enum { MAX_WALK_DEPTH = 64 };
@@ -44,6 +48,13 @@ enum { MAX_WALK_DEPTH = 64 };
   X(CHECK_RULES, "check-rules", 0, false)                                      \
   X(COLOR, "color", 0, true)                                                   \
   X(STDIN_FILENAME, "stdin-filename", 0, true)                                 \
+  X(CONFIG, "config", 0, true)                                                 \
+  X(NO_CONFIG, "no-config", 0, false)                                          \
+  X(BASELINE, "baseline", 0, true)                                             \
+  X(WRITE_BASELINE, "write-baseline", 0, true)                                 \
+  X(JOBS, "jobs", 'j', true)                                                   \
+  X(STATISTICS, "statistics", 0, false)                                        \
+  X(QUIET, "quiet", 'q', false)                                                \
   X(VERBOSE, "verbose", 'v', false)                                            \
   X(VERSION, "version", 'V', false)                                            \
   X(HELP, "help", 'h', false)
@@ -78,11 +89,26 @@ static const char usage_text[] =
     "command line are always read.  With no FILE, the current directory.\n"
     "\n"
     "Output:\n"
-    "  --format FMT           text (default) or json\n"
+    "  --format FMT           text (default; github when GITHUB_ACTIONS is\n"
+    "                         true), json, sarif, github or lsp\n"
     "  --color WHEN           auto (default: on a terminal, unless NO_COLOR is\n"
     "                         set), always, or never\n"
     "  -v, --verbose          on standard error: each file's format, and the\n"
     "                         files skipped and why\n"
+    "  -q, --quiet            only the findings: no summary line\n"
+    "  --statistics           after the run, the number of findings per rule\n"
+    "                         (on standard output in text format, else on\n"
+    "                         standard error)\n"
+    "  -j, --jobs N           lint N files at a time (default: the number of\n"
+    "                         processors); the output is the same for any N\n"
+    "\n"
+    "Configuration and suppressions:\n"
+    "  --config FILE          use this config for every file, instead of the\n"
+    "                         nearest .nnlint.yaml above each file\n"
+    "  --no-config            read no config file\n"
+    "  --baseline FILE        report only findings not recorded in FILE\n"
+    "  --write-baseline FILE  record the findings of this run in FILE (and\n"
+    "                         exit 0 unless a file could not be read)\n"
     "\n"
     "Rules:\n"
     "  --select IDS           only these rules: comma-separated id prefixes\n"
@@ -132,7 +158,43 @@ typedef struct cli {
   nnl_ctx cx;
   nnl_reporter *rep;
   bool unreadable; /* some file could not be opened */
+  /* configuration and the run around the files */
+  const char *config_path; /* --config */
+  bool no_config, quiet, statistics, fail_on_set;
+  const char *baseline_path, *write_baseline_path;
+  long jobs; /* 0: the number of processors */
+  NNL_ARRAY(struct profile *) profiles; /* one per distinct config */
+  struct profile *plain;                /* no config */
+  char *last_dir;                       /* profile cache: last folder */
+  struct profile *last_profile;
+  NNL_ARRAY(struct item) items;         /* the files of the run, in order */
+  NNL_ARRAY(struct stat_entry) stats;   /* findings per rule */
+  nnl_baseline *baseline, *new_baseline;
+  bool any_failing; /* a file has a finding at or above its fail_on */
 } cli;
+
+/* The settings of the files under one config (or none): their rules,
+ * selection and fail_on.  Rule parameters and severities live in the
+ * ruleset, so each config has a ruleset of its own. */
+typedef struct profile {
+  nnl_config *cfg; /* NULL: no config */
+  nnl_ruleset *rs;
+  const char **select, **ignore;
+  nnl_severity fail_on;
+} profile;
+
+/* A file of the run: linted with its profile, or unreadable. */
+typedef struct item {
+  char *path;
+  profile *prof;
+  const char **ignores; /* per_file_ignores for it, or NULL */
+  char *unreadable;     /* the message when it could not even be listed */
+} item;
+
+typedef struct stat_entry {
+  char *rule, *name;
+  unsigned long count;
+} stat_entry;
 
 /* ---- errors ---- */
 
@@ -254,12 +316,10 @@ static void set_mode(cli *c, mode m, const char *opt) {
 static void apply(cli *c, const struct optdef *o, const char *v) {
   switch (o->id) {
   case OPT_FORMAT:
-    if (strcmp(v, "text") == 0)
-      c->format = NNL_OUT_TEXT;
-    else if (strcmp(v, "json") == 0)
-      c->format = NNL_OUT_JSON;
-    else
-      usage_error("--format: unknown format '%s' (text or json)", v);
+    if (nnl_output_format_parse(v) < 0)
+      usage_error("--format: unknown format '%s' (%s)", v,
+                  nnl_output_format_names());
+    c->format = (nnl_output_format)nnl_output_format_parse(v);
     break;
   case OPT_SELECT: split_ids(&c->select, o->name, v); break;
   case OPT_IGNORE: split_ids(&c->ignore, o->name, v); break;
@@ -268,6 +328,7 @@ static void apply(cli *c, const struct optdef *o, const char *v) {
     if (s <= 0)
       usage_error("--fail-on: unknown level '%s' (error, warning or info)", v);
     c->cx.fail_on = (nnl_severity)s;
+    c->fail_on_set = true;
     break;
   }
   case OPT_SEVERITY: {
@@ -307,6 +368,24 @@ static void apply(cli *c, const struct optdef *o, const char *v) {
     if (!*v) usage_error("--stdin-filename: empty name");
     c->stdin_filename = v;
     break;
+  case OPT_CONFIG:
+    if (!*v) usage_error("--config: empty name");
+    c->config_path = v;
+    break;
+  case OPT_NO_CONFIG: c->no_config = true; break;
+  case OPT_BASELINE: c->baseline_path = v; break;
+  case OPT_WRITE_BASELINE: c->write_baseline_path = v; break;
+  case OPT_JOBS: {
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || errno || n < 1 || n > 1024)
+      usage_error("--jobs: expected a number from 1 to 1024, not '%s'", v);
+    c->jobs = n;
+    break;
+  }
+  case OPT_STATISTICS: c->statistics = true; break;
+  case OPT_QUIET: c->quiet = true; break;
   case OPT_VERBOSE: c->cx.verbose = true; break;
   case OPT_VERSION: printf("nnlint %s\n", NNL_VERSION); exit(0);
   case OPT_HELP: fputs(usage_text, stdout); exit(0);
@@ -386,10 +465,16 @@ NNL_NORETURN static void rule_error(const nnl_error *err) {
   exit(2);
 }
 
-static nnl_ruleset *load_rules(cli *c) {
+/* A ruleset for the files under cfg (NULL: no config): the built-in rules
+ * and meta-rules, the config's rules_dirs, --rules, then the config's
+ * overrides, then the command line's.  warn: say when a --select/--ignore
+ * prefix matches nothing (once per run). */
+static nnl_ruleset *load_rules(cli *c, const nnl_config *cfg, bool warn) {
   nnl_ruleset *rs = nnl_ruleset_new();
   nnl_error err = {0};
   if (nnl_ruleset_load_builtin(rs, &err) != 0) rule_error(&err);
+  if (nnl_suppress_register(rs, &err) != 0) rule_error(&err);
+  if (cfg && nnl_config_load_rules(cfg, rs, &err) != 0) rule_error(&err);
   for (uint32_t i = 0; i < c->rule_dirs.len; i++) {
     struct stat st;
     if (stat(c->rule_dirs.items[i], &st) != 0 || !S_ISDIR(st.st_mode))
@@ -397,6 +482,7 @@ static nnl_ruleset *load_rules(cli *c) {
     if (nnl_ruleset_load_dir(rs, c->rule_dirs.items[i], &err) != 0)
       rule_error(&err);
   }
+  if (cfg && nnl_config_apply(cfg, rs, &err) != 0) rule_error(&err);
   /* overrides: --severity ID=LEVEL, --param ID.NAME=VALUE */
   for (uint32_t i = 0; i < c->severities.len; i++) {
     const char *v = c->severities.items[i], *eq = strchr(v, '=');
@@ -422,7 +508,7 @@ static nnl_ruleset *load_rules(cli *c) {
   /* a --select/--ignore prefix that matches nothing is probably a typo */
   strlist *lists[2] = {&c->select, &c->ignore};
   const char *names[2] = {"select", "ignore"};
-  for (int l = 0; l < 2; l++)
+  for (int l = 0; l < 2 && warn; l++)
     for (uint32_t i = 0; i < lists[l]->len && lists[l]->items[i]; i++) {
       const char *p = lists[l]->items[i];
       bool hit = strcmp(p, "ALL") == 0 || strncmp("NN000", p, strlen(p)) == 0;
@@ -458,7 +544,7 @@ static void list_rules(const nnl_ruleset *rs) {
   }
 }
 
-/* ---- linting ---- */
+/* ---- profiles: the config of each file ---- */
 
 static void note(cli *c, const char *fmt, ...) NNL_PRINTF(2, 3);
 static void note(cli *c, const char *fmt, ...) {
@@ -471,38 +557,133 @@ static void note(cli *c, const char *fmt, ...) {
   va_end(ap);
 }
 
-static void unreadable(cli *c, const char *path, const char *msg) {
-  nnl_reporter_unreadable(c->rep, path, msg);
-  c->unreadable = true;
+/* The profile of cfg (taken over; NULL: no config).  The command line
+ * overrides the config: --select/--ignore replace its lists, --fail-on
+ * its fail_on. */
+static profile *new_profile(cli *c, nnl_config *cfg) {
+  profile *p = nnl_xcalloc(1, sizeof *p);
+  p->cfg = cfg;
+  p->rs = load_rules(c, cfg, c->profiles.len == 0);
+  p->select = c->cx.select ? c->cx.select
+              : cfg && cfg->has_select ? cfg->select_list
+                                       : NULL;
+  p->ignore = c->cx.ignore ? c->cx.ignore
+              : cfg && cfg->has_ignore ? cfg->ignore_list
+                                       : NULL;
+  p->fail_on = c->fail_on_set           ? c->cx.fail_on
+               : cfg && cfg->fail_on    ? cfg->fail_on
+                                        : NNL_SEV_WARNING;
+  nnl_array_push(&c->profiles, p);
+  return p;
 }
 
-/* Lint one file (path "-": standard input), report it, free it. */
-static void lint_file(cli *c, const char *path) {
-  bool is_stdin = strcmp(path, "-") == 0;
-  const char *shown =
-      is_stdin ? (c->stdin_filename ? c->stdin_filename : "<stdin>") : path;
+/* The profile of the config file at path, loaded once per run. */
+static profile *profile_of_config(cli *c, const char *path) {
+  char *real = realpath(path, NULL);
+  const char *key = real ? real : path;
+  for (uint32_t i = 0; i < c->profiles.len; i++) {
+    profile *p = c->profiles.items[i];
+    if (p->cfg && strcmp(p->cfg->path, key) == 0) {
+      free(real);
+      return p;
+    }
+  }
   nnl_error err = {0};
-  nnl_doc *doc = nnl_doc_open(path, is_stdin ? c->stdin_filename : NULL, &err);
-  if (!doc) {
-    unreadable(c, shown, err.msg);
+  nnl_config *cfg = nnl_config_load(key, &err);
+  if (!cfg) {
+    /* say the path as the user wrote it when it was given */
+    if (c->config_path && path == c->config_path)
+      snprintf(err.path, sizeof err.path, "%s", path);
+    rule_error(&err);
+  }
+  free(real);
+  note(c, "config: %s", cfg->path);
+  return new_profile(c, cfg);
+}
+
+/* The absolute, resolved folder of path (for "-": of --stdin-filename, or
+ * the current folder) into *dir, and its absolute path into *abs. */
+static void locate(cli *c, const char *path, char **dir, char **abs) {
+  if (strcmp(path, "-") == 0) path = c->stdin_filename ? c->stdin_filename : "-";
+  const char *slash = strrchr(path, '/');
+  char *d = slash ? nnl_xstrdup(path) : nnl_xstrdup(".");
+  if (slash) d[slash == path ? 1 : slash - path] = 0;
+  char *real = realpath(d, NULL);
+  if (!real) {
+    /* a folder that does not exist (a --stdin-filename): resolve lexically */
+    char cwd[4096];
+    nnl_buf b = {0};
+    if (d[0] != '/' && getcwd(cwd, sizeof cwd)) {
+      nnl_buf_puts(&b, cwd);
+      nnl_buf_putc(&b, '/');
+    }
+    nnl_buf_puts(&b, d);
+    real = nnl_xstrdup(nnl_buf_str(&b));
+    nnl_buf_free(&b);
+  }
+  free(d);
+  nnl_buf a = {0};
+  nnl_buf_puts(&a, real);
+  if (a.len && a.s[a.len - 1] != '/') nnl_buf_putc(&a, '/');
+  nnl_buf_puts(&a, slash ? slash + 1 : path);
+  *dir = real;
+  *abs = nnl_xstrdup(nnl_buf_str(&a));
+  nnl_buf_free(&a);
+}
+
+/* The profile of the file at path: --config, or the nearest .nnlint.yaml
+ * above it (cached by folder), or none.  *abs: its absolute path. */
+static profile *profile_of(cli *c, const char *path, char **abs) {
+  char *dir;
+  locate(c, path, &dir, abs);
+  if (c->no_config) {
+    free(dir);
+    return c->plain ? c->plain : (c->plain = new_profile(c, NULL));
+  }
+  if (c->config_path) {
+    free(dir);
+    return profile_of_config(c, c->config_path);
+  }
+  if (c->last_dir && strcmp(c->last_dir, dir) == 0) {
+    free(dir);
+    return c->last_profile;
+  }
+  nnl_buf found = {0};
+  profile *p;
+  if (nnl_config_find(dir, &found))
+    p = profile_of_config(c, nnl_buf_str(&found));
+  else
+    p = c->plain ? c->plain : (c->plain = new_profile(c, NULL));
+  nnl_buf_free(&found);
+  free(c->last_dir);
+  c->last_dir = dir;
+  c->last_profile = p;
+  return p;
+}
+
+/* ---- the files of the run ---- */
+
+static void add_unreadable(cli *c, const char *path, const char *msg) {
+  item *it = nnl_array_grow1(&c->items);
+  it->path = nnl_xstrdup(path);
+  it->unreadable = nnl_xstrdup(msg);
+}
+
+/* Add path to the run; from_walk: found in a folder, so the config's
+ * exclude applies (files named on the command line are always linted). */
+static void add_file(cli *c, const char *path, bool from_walk) {
+  char *abs;
+  profile *p = profile_of(c, path, &abs);
+  if (from_walk && p->cfg && nnl_config_excluded(p->cfg, abs)) {
+    note(c, "%s: skipped: excluded by %s", path, p->cfg->path);
+    free(abs);
     return;
   }
-  if (is_stdin) {
-    free((char *)doc->path);
-    doc->path = nnl_xstrdup(shown);
-  }
-  nnl_frontend_run(&c->cx, doc);
-  if (doc->skipped) {
-    note(c, "%s: skipped: %s", shown,
-         doc->skip_reason ? doc->skip_reason : "not a model file");
-  } else {
-    note(c, "%s: %s, %u model%s", shown, nnl_format_name(doc->format),
-         doc->models.len, doc->models.len == 1 ? "" : "s");
-    if (!doc->failed) nnl_engine_run(&c->cx, doc);
-  }
-  if (doc->failed) c->cx.any_failure = true;
-  nnl_reporter_doc(c->rep, doc);
-  nnl_doc_free(doc);
+  item *it = nnl_array_grow1(&c->items);
+  it->path = nnl_xstrdup(path);
+  it->prof = p;
+  it->ignores = p->cfg ? nnl_config_ignores_for(p->cfg, abs) : NULL;
+  free(abs);
 }
 
 static int by_name(const void *a, const void *b) {
@@ -514,14 +695,14 @@ static bool skipped_name(const char *name) {
          strcmp(name, "__pycache__") == 0;
 }
 
-/* Walk dir in name order, linting the files of a known format.  Symbolic
+/* Walk dir in name order, adding the files of a known format.  Symbolic
  * links to directories are not followed (no loops); depth is bounded. */
 static void walk(cli *c, const char *dir, int depth) {
   DIR *d = opendir(dir);
   if (!d) {
     char msg[512];
     snprintf(msg, sizeof msg, "cannot read directory: %s", strerror(errno));
-    unreadable(c, dir, msg);
+    add_unreadable(c, dir, msg);
     return;
   }
   NNL_ARRAY(char *) names = {0};
@@ -544,7 +725,7 @@ static void walk(cli *c, const char *dir, int depth) {
     if (lstat(path, &st) != 0) {
       char msg[512];
       snprintf(msg, sizeof msg, "cannot read: %s", strerror(errno));
-      unreadable(c, path, msg);
+      add_unreadable(c, path, msg);
     } else if (S_ISDIR(st.st_mode)) {
       if (depth >= MAX_WALK_DEPTH)
         note(c, "%s: skipped: nested too deep", path);
@@ -556,7 +737,7 @@ static void walk(cli *c, const char *dir, int depth) {
                (stat(path, &st) != 0 || !S_ISREG(st.st_mode))) {
       note(c, "%s: skipped: symbolic link, not to a file", path);
     } else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
-      lint_file(c, path);
+      add_file(c, path, true);
     } else {
       note(c, "%s: skipped: not a regular file", path);
     }
@@ -566,12 +747,360 @@ static void walk(cli *c, const char *dir, int depth) {
   nnl_array_free(&names);
 }
 
-static void lint_arg(cli *c, const char *path) {
+static void add_arg(cli *c, const char *path) {
   struct stat st;
   if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
     walk(c, path, 0);
   else
-    lint_file(c, path); /* explicit files are always read */
+    add_file(c, path, false); /* explicit files are always read */
+}
+
+/* ---- linting one file ---- */
+
+/* What a file's run leaves for the exit status and the statistics. */
+typedef struct result {
+  bool failure; /* NN000, or could not be read */
+  bool failing; /* a finding at or above the profile's fail_on */
+  nnl_buf stats; /* "rule\tname\n" per finding */
+} result;
+
+static void count_finding(result *r, const char *rule, const char *name) {
+  nnl_buf_puts(&r->stats, rule);
+  nnl_buf_putc(&r->stats, '\t');
+  nnl_buf_puts(&r->stats, name ? name : "");
+  nnl_buf_putc(&r->stats, '\n');
+}
+
+/* Lint item it (path "-": standard input) into reporter rep. */
+static void lint_item(cli *c, const item *it, nnl_reporter *rep, result *res) {
+  if (it->unreadable) {
+    nnl_reporter_unreadable(rep, it->path, it->unreadable);
+    res->failure = true;
+    count_finding(res, "NN000", "bad-input");
+    return;
+  }
+  const char *path = it->path;
+  bool is_stdin = strcmp(path, "-") == 0;
+  const char *shown =
+      is_stdin ? (c->stdin_filename ? c->stdin_filename : "<stdin>") : path;
+  nnl_error err = {0};
+  nnl_doc *doc = nnl_doc_open(path, is_stdin ? c->stdin_filename : NULL, &err);
+  if (!doc) {
+    nnl_reporter_unreadable(rep, shown, err.msg);
+    res->failure = true;
+    count_finding(res, "NN000", "bad-input");
+    return;
+  }
+  if (is_stdin) {
+    free((char *)doc->path);
+    doc->path = nnl_xstrdup(shown);
+  }
+  /* the file's settings */
+  c->cx.rules = it->prof->rs;
+  c->cx.select = it->prof->select;
+  c->cx.ignore = it->prof->ignore;
+  nnl_frontend_run(&c->cx, doc);
+  nnl_suppress_attach(doc, it->ignores, c->baseline);
+  if (doc->skipped) {
+    note(c, "%s: skipped: %s", shown,
+         doc->skip_reason ? doc->skip_reason : "not a model file");
+  } else {
+    note(c, "%s: %s, %u model%s", shown, nnl_format_name(doc->format),
+         doc->models.len, doc->models.len == 1 ? "" : "s");
+    if (!doc->failed) {
+      nnl_engine_run(&c->cx, doc);
+      nnl_suppress_finish(&c->cx, doc);
+    }
+  }
+  if (doc->failed) res->failure = true;
+  for (uint32_t i = 0; i < doc->diags.len; i++) {
+    const nnl_diag *dg = &doc->diags.items[i];
+    if (dg->severity >= it->prof->fail_on) res->failing = true;
+    count_finding(res, dg->rule, dg->name);
+  }
+  if (c->new_baseline) nnl_baseline_add_doc(c->new_baseline, doc);
+  nnl_reporter_doc(rep, doc);
+  nnl_suppress_free(doc);
+  nnl_doc_free(doc);
+}
+
+/* Add a file's result to the run's. */
+static void merge(cli *c, result *res) {
+  if (res->failure) c->cx.any_failure = true;
+  if (res->failing) c->any_failing = true;
+  const char *s = nnl_buf_str(&res->stats);
+  while (*s) {
+    const char *tab = strchr(s, '\t'), *nl = strchr(s, '\n');
+    if (!tab || !nl || tab > nl) break;
+    stat_entry *e = NULL;
+    for (uint32_t i = 0; i < c->stats.len && !e; i++)
+      if (strlen(c->stats.items[i].rule) == (size_t)(tab - s) &&
+          strncmp(c->stats.items[i].rule, s, (size_t)(tab - s)) == 0)
+        e = &c->stats.items[i];
+    if (!e) {
+      e = nnl_array_grow1(&c->stats);
+      e->rule = nnl_xmalloc((size_t)(tab - s) + 1);
+      memcpy(e->rule, s, (size_t)(tab - s));
+      e->rule[tab - s] = 0;
+      e->name = nnl_xmalloc((size_t)(nl - tab));
+      memcpy(e->name, tab + 1, (size_t)(nl - tab - 1));
+      e->name[nl - tab - 1] = 0;
+    }
+    e->count++;
+    s = nl + 1;
+  }
+  nnl_buf_free(&res->stats);
+}
+
+/* ---- parallel runs ----
+ * Worker k of n lints items k, k+n, k+2n, ... each into a memory buffer
+ * with the run's reporter format, and sends per item one record over its
+ * pipe: a header, the output bytes, the statistics.  The parent reads the
+ * records in item order (item i from worker i % n) and prints them, so the
+ * output is the same bytes as a run of one process.  Processes, not
+ * threads: the engine keeps per-ruleset scratch state. */
+
+typedef struct record {
+  uint32_t index;
+  uint8_t failure, failing;
+  unsigned long n_error, n_warning, n_info, n_json;
+  uint64_t out_len, stats_len;
+} record;
+
+static bool write_all(int fd, const void *p, size_t n) {
+  const char *s = p;
+  while (n) {
+    ssize_t k = write(fd, s, n);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) return false;
+    s += k;
+    n -= (size_t)k;
+  }
+  return true;
+}
+
+static bool read_all(int fd, void *p, size_t n) {
+  char *s = p;
+  while (n) {
+    ssize_t k = read(fd, s, n);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) return false;
+    s += k;
+    n -= (size_t)k;
+  }
+  return true;
+}
+
+NNL_NORETURN static void worker(cli *c, uint32_t k, uint32_t n, int fd) {
+  /* the reporter writes each document into a buffer of its own; a JSON
+   * item always starts with its ",\n" separator (the parent drops the
+   * first one of the run) */
+  FILE *null = fopen("/dev/null", "w");
+  if (!null) _exit(3);
+  nnl_reporter *rep = nnl_reporter_new(c->format, null, c->rep->color);
+  for (uint32_t i = k; i < c->items.len; i += n) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    if (!out) nnl_oom();
+    rep->out = out;
+    rep->n_error = rep->n_warning = rep->n_info = 0;
+    rep->n_json = 1;
+    result res = {0};
+    lint_item(c, &c->items.items[i], rep, &res);
+    if (fclose(out) != 0) nnl_oom();
+    record h = {.index = i,
+                .failure = res.failure,
+                .failing = res.failing,
+                .n_error = rep->n_error,
+                .n_warning = rep->n_warning,
+                .n_info = rep->n_info,
+                .n_json = rep->n_json - 1,
+                .out_len = len,
+                .stats_len = res.stats.len};
+    bool ok = write_all(fd, &h, sizeof h) && write_all(fd, buf, len) &&
+              write_all(fd, res.stats.s, res.stats.len);
+    free(buf);
+    nnl_buf_free(&res.stats);
+    if (!ok) _exit(3);
+  }
+  close(fd);
+  _exit(0);
+}
+
+/* Run the items in n worker processes; false if a worker failed. */
+static bool run_parallel(cli *c, uint32_t n) {
+  pid_t *pids = nnl_xcalloc(n, sizeof *pids);
+  int *fds = nnl_xcalloc(n, sizeof *fds);
+  fflush(stdout);
+  fflush(stderr);
+  bool ok = true;
+  for (uint32_t k = 0; k < n; k++) {
+    int p[2];
+    if (pipe(p) != 0) nnl_oom();
+    pid_t pid = fork();
+    if (pid < 0) {
+      fprintf(stderr, "nnlint: error: cannot start a process: %s\n",
+              strerror(errno));
+      exit(2);
+    }
+    if (pid == 0) {
+      close(p[0]);
+      for (uint32_t j = 0; j < k; j++) close(fds[j]);
+      worker(c, k, n, p[1]);
+    }
+    close(p[1]);
+    pids[k] = pid;
+    fds[k] = p[0];
+  }
+  bool *dead = nnl_xcalloc(n, sizeof *dead);
+  for (uint32_t i = 0; i < c->items.len; i++) {
+    uint32_t k = i % n;
+    record h;
+    char *buf = NULL;
+    result res = {0};
+    if (dead[k] || !read_all(fds[k], &h, sizeof h) || h.index != i ||
+        !(buf = malloc(h.out_len + 1)) || !read_all(fds[k], buf, h.out_len)) {
+      free(buf);
+      if (!dead[k])
+        fprintf(stderr, "nnlint: error: a worker process stopped at %s\n",
+                c->items.items[i].path);
+      dead[k] = true;
+      ok = false;
+      continue;
+    }
+
+    char *stats = malloc(h.stats_len + 1);
+    if (!stats || !read_all(fds[k], stats, h.stats_len)) nnl_oom();
+    stats[h.stats_len] = 0;
+    /* the run's first JSON item has no separator before it */
+    size_t skip = c->format == NNL_OUT_JSON && h.n_json &&
+                          c->rep->n_json == 0 && h.out_len && buf[0] == ','
+                      ? 1
+                      : 0;
+    fwrite(buf + skip, 1, h.out_len - skip, stdout);
+    free(buf);
+    c->rep->n_error += h.n_error;
+    c->rep->n_warning += h.n_warning;
+    c->rep->n_info += h.n_info;
+    c->rep->n_json += h.n_json;
+    res.failure = h.failure;
+    res.failing = h.failing;
+    nnl_buf_puts(&res.stats, stats);
+    free(stats);
+    merge(c, &res);
+  }
+  for (uint32_t k = 0; k < n; k++) {
+    int st;
+    close(fds[k]);
+    if (waitpid(pids[k], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+      ok = false;
+  }
+  free(dead);
+  free(pids);
+  free(fds);
+  return ok;
+}
+
+/* ---- after the run ---- */
+
+static int by_count(const void *pa, const void *pb) {
+  const stat_entry *a = pa, *b = pb;
+  if (a->count != b->count) return a->count > b->count ? -1 : 1;
+  return strcmp(a->rule, b->rule);
+}
+
+/* --statistics: "COUNT  ID  name" per rule, most frequent first. */
+static void print_statistics(cli *c, FILE *out) {
+  if (c->stats.len)
+    qsort(c->stats.items, c->stats.len, sizeof *c->stats.items, by_count);
+  int w = 1;
+  for (uint32_t i = 0; i < c->stats.len; i++) {
+    int d = snprintf(NULL, 0, "%lu", c->stats.items[i].count);
+    if (d > w) w = d;
+  }
+  for (uint32_t i = 0; i < c->stats.len; i++)
+    fprintf(out, "%*lu  %s  %s\n", w, c->stats.items[i].count,
+            c->stats.items[i].rule, c->stats.items[i].name);
+}
+
+/* The lint mode: plan the files, lint them, finish.  Returns the status. */
+static int run_lint(cli *c) {
+  for (uint32_t i = 0; i < c->paths.len; i++)
+    add_arg(c, c->paths.items[i]);
+  if (c->baseline_path) {
+    nnl_error err = {0};
+    if (!(c->baseline = nnl_baseline_read(c->baseline_path, &err)))
+      rule_error(&err);
+  }
+  if (c->write_baseline_path) c->new_baseline = nnl_baseline_new();
+  /* formats that describe the rules (SARIF) get those of the first file's
+   * config */
+  profile *first = c->items.len && c->items.items[0].prof
+                       ? c->items.items[0].prof
+                       : c->plain ? c->plain : (c->plain = new_profile(c, NULL));
+  nnl_reporter_set_rules(c->rep, first->rs);
+  long jobs = c->jobs;
+  if (jobs == 0) jobs = sysconf(_SC_NPROCESSORS_ONLN);
+  if (jobs < 1) jobs = 1;
+  if (jobs > 64 && c->jobs == 0) jobs = 64;
+  if ((uint32_t)jobs > c->items.len) jobs = (long)c->items.len;
+  /* whole-run formats other than text and JSON, and recording a baseline,
+   * run in this process */
+  bool parallel = jobs > 1 && !c->new_baseline &&
+                  (c->format == NNL_OUT_TEXT || c->format == NNL_OUT_JSON);
+  if (parallel) {
+    if (!run_parallel(c, (uint32_t)jobs)) c->cx.any_failure = true;
+  } else {
+    for (uint32_t i = 0; i < c->items.len; i++) {
+      result res = {0};
+      lint_item(c, &c->items.items[i], c->rep, &res);
+      merge(c, &res);
+    }
+  }
+  if (c->quiet) c->rep->n_error = c->rep->n_warning = c->rep->n_info = 0;
+  nnl_reporter_finish(c->rep);
+  c->rep = NULL;
+  if (c->statistics)
+    print_statistics(c, c->format == NNL_OUT_TEXT ? stdout : stderr);
+  if (c->new_baseline) {
+    nnl_error err = {0};
+    if (nnl_baseline_write(c->new_baseline, c->write_baseline_path, &err) !=
+        0)
+      rule_error(&err);
+    if (!c->quiet)
+      fprintf(stderr, "nnlint: wrote %zu finding%s to %s\n",
+              nnl_baseline_count(c->new_baseline),
+              nnl_baseline_count(c->new_baseline) == 1 ? "" : "s",
+              c->write_baseline_path);
+    return c->cx.any_failure ? 2 : 0;
+  }
+  if (c->cx.any_failure) return 2;
+  return c->any_failing ? 1 : 0;
+}
+
+static void free_run(cli *c) {
+  for (uint32_t i = 0; i < c->items.len; i++) {
+    free(c->items.items[i].path);
+    free(c->items.items[i].unreadable);
+    free(c->items.items[i].ignores);
+  }
+  nnl_array_free(&c->items);
+  for (uint32_t i = 0; i < c->stats.len; i++) {
+    free(c->stats.items[i].rule);
+    free(c->stats.items[i].name);
+  }
+  nnl_array_free(&c->stats);
+  for (uint32_t i = 0; i < c->profiles.len; i++) {
+    profile *p = c->profiles.items[i];
+    nnl_ruleset_free(p->rs);
+    nnl_config_free(p->cfg);
+    free(p);
+  }
+  nnl_array_free(&c->profiles);
+  free(c->last_dir);
+  nnl_baseline_free(c->baseline);
+  nnl_baseline_free(c->new_baseline);
 }
 
 static bool want_color(int setting) {
@@ -593,13 +1122,27 @@ int main(int argc, char **argv) {
   cli c = {.format = NNL_OUT_TEXT, .color = -1};
   c.cx.fail_on = NNL_SEV_WARNING;
   c.cx.log = stderr;
+  const char *gha = getenv("GITHUB_ACTIONS"); /* --format overrides it */
+  if (gha && strcmp(gha, "true") == 0) c.format = NNL_OUT_GITHUB;
   parse_args(&c, argc, argv);
   c.cx.select = terminated(&c.select);
   c.cx.ignore = terminated(&c.ignore);
   if (c.mode != MODE_LINT && c.paths.len)
     usage_error("--%s takes no FILE arguments", c.mode_opt);
+  if (c.config_path && c.no_config)
+    usage_error("--config cannot be combined with --no-config");
+  if (c.write_baseline_path && c.baseline_path &&
+      strcmp(c.write_baseline_path, c.baseline_path) == 0)
+    usage_error("--baseline and --write-baseline name the same file");
 
-  nnl_ruleset *rs = load_rules(&c);
+  /* the rules --explain, --list-rules and --check-rules show: those of the
+   * config for the current folder */
+  nnl_ruleset *rs = NULL;
+  if (c.mode != MODE_LINT) {
+    char *abs;
+    rs = profile_of(&c, "./.nnlint-here", &abs)->rs;
+    free(abs);
+  }
   c.cx.rules = rs;
   int status = 0;
   switch (c.mode) {
@@ -622,20 +1165,14 @@ int main(int argc, char **argv) {
     if (c.paths.len == 0)
       nnl_array_push(&c.paths, c.stdin_filename ? "-" : ".");
     c.rep = nnl_reporter_new(c.format, stdout, want_color(c.color));
-    for (uint32_t i = 0; i < c.paths.len; i++)
-      lint_arg(&c, c.paths.items[i]);
-    nnl_reporter_finish(c.rep);
-    if (c.unreadable || c.cx.any_failure)
-      status = 2;
-    else if (c.cx.worst != NNL_SEV_NONE && c.cx.worst >= c.cx.fail_on)
-      status = 1;
+    status = run_lint(&c);
     break;
   }
   if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "nnlint: error: writing the output: %s\n", strerror(errno));
     status = 2;
   }
-  nnl_ruleset_free(rs);
+  free_run(&c);
   for (uint32_t i = 0; i < c.select.len; i++)
     free((char *)c.select.items[i]);
   for (uint32_t i = 0; i < c.ignore.len; i++)

@@ -558,7 +558,8 @@ out:
 
 /* Format keys of an example mapping and the file extension they imply. */
 static const struct { const char *key, *ext; } example_formats[] = {
-    {"yaml", ".yaml"}, {"onnx-text", ".onnxtxt"}};
+    {"yaml", ".yaml"}, {"onnx-text", ".onnxtxt"},
+    {"keras-json", ".json"}};
 
 static int load_examples(loader *L, nnl_ruleset *rs, nnl_rule *r, const ynode *m) {
   static const char *const keys[] = {"bad", "good"};

@@ -528,7 +528,7 @@ nnl_input *nnl_keras_add_input(nnl_model *m, const nnl_karg *args, size_t n,
   if (given(b)) set_shape(m, b, true, &in->shape);
   else set_shape(m, ARG("shape", "input_shape", "input_dim"), false,
                  &in->shape);
-  const nnl_kval *dt = ARG("dtype");
+  const nnl_kval *dt = ARG("dtype", "input_dtype");
   if (given(dt)) {
     in->dtype.at = dt->at;
     if (dt->kind == NNL_KV_STR) {

@@ -1,9 +1,2142 @@
-/* keras_py.c - Keras Python source front end (work in progress stub). */
+/*
+ * keras_py.c - the Keras Python source front end (*.py).
+ *
+ *   bytes --tree-sitter-python--> syntax tree
+ *         --a small abstract interpreter--> keras objects, a tensor graph,
+ *           models with their compile/fit calls
+ *         --keras.c (the shared Keras vocabulary)--> IR, one model each
+ *
+ * The interpreter resolves what a reader resolves at a glance and nothing
+ * more: imports and their aliases, module-level constants and simple
+ * arithmetic on them, function calls with default arguments (inlined),
+ * `for` loops over a known range or list (unrolled, bounded), lists built
+ * with append/extend, the Sequential and functional APIs, Input, compile
+ * and fit, and models subclassing keras.Model (layers assigned in __init__
+ * and called in call()).  Everything else is UNKNOWN: a variable it cannot
+ * resolve, a call into code it does not see, a branch on a condition it
+ * cannot decide.  Unknown values reach the IR as UNKNOWN fields or opaque
+ * layers, and a model changed where the interpreter cannot follow (a layer
+ * added under an undecidable `if`, a budget or depth limit reached) is
+ * dropped: a dynamic construct never produces a finding.
+ *
+ * Files that import neither keras nor tensorflow are skipped.  A syntax
+ * error is NN000 at the first ERROR or MISSING node.
+ *
+ * Bounds: expression/statement nesting (MAX_NEST), inlined call depth
+ * (MAX_CALLS), loop unrolling (MAX_ITERS per loop), and a work budget over
+ * the whole file (evaluated nodes); when one is reached the interpreter
+ * stops following and every model of the file becomes unknown.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tree_sitter/api.h>
+
+#include "keras.h"
 #include "nnlint.h"
 
+const TSLanguage *tree_sitter_python(void);
+
+enum {
+  MAX_NEST = 200,       /* nested expressions and statements */
+  MAX_CALLS = 24,       /* inlined user-function calls */
+  MAX_ITERS = 10000,    /* one unrolled loop */
+  MAX_KVAL_DEPTH = 32,  /* nesting of arguments handed to keras.c */
+  MAX_GRAPH = NNL_MAX_LAYERS
+};
+
+/* ---- values ---- */
+typedef enum vkind {
+  V_UNK = 0, /* not resolvable */
+  V_NONE,
+  V_BOOL,
+  V_NUM,
+  V_STR,
+  V_SEQ,    /* list or tuple: seq */
+  V_DICT,   /* string keys: dict */
+  V_MOD,    /* a dotted name from an import: s ("keras.layers.Dense") */
+  V_FUNC,   /* a user function: node */
+  V_CLASS,  /* a user class: node, cls_kind */
+  V_INST,   /* an instance of a user Model/Layer subclass being built */
+  V_OBJ,    /* a Keras object made by a call: obj */
+  V_TENSOR, /* a node of the tensor graph: tensor */
+  V_MODEL,  /* a model: model */
+  V_BOUND,  /* a method of self_v: s */
+  V_CODE,   /* a lambda or function passed as code: s is its text */
+  V_BUILTIN /* a Python builtin: s */
+} vkind;
+
+typedef struct val val;
+typedef NNL_ARRAY(int32_t) ids;
+
+/* Arrays that live as long as the document's values grow in the arena
+ * (old blocks stay there: at most twice the final size). */
+#define APUSH(p, arr, v)                                                       \
+  (agrow((p), (void **)&(arr)->items, &(arr)->cap, (arr)->len,                 \
+         sizeof *(arr)->items),                                                \
+   (arr)->items[(arr)->len++] = (v))
+typedef struct py py;
+static void agrow(py *p, void **items, uint32_t *cap, uint32_t len, size_t elem);
+
+typedef struct pseq {
+  NNL_ARRAY(val *) it;
+  bool unknown; /* changed in ways not followed */
+} pseq;
+typedef struct pdict {
+  NNL_ARRAY(const char *) keys;
+  NNL_ARRAY(val *) vals;
+} pdict;
+
+/* The arguments of a call, evaluated. */
+typedef struct pargs {
+  NNL_ARRAY(val *) pos;
+  NNL_ARRAY(const char *) kw;
+  NNL_ARRAY(nnl_span) kw_at;
+  NNL_ARRAY(val *) kwv;
+  int pos_splat; /* index of a *args, or -1 */
+  bool kw_splat; /* a **kwargs */
+  nnl_span at;   /* the whole call */
+} pargs;
+
+typedef enum ocat {
+  O_LAYER, O_INPUT, O_OPT, O_INIT, O_REG, O_LOSS, O_METRIC,
+  O_OPAQUE, /* a pretrained application, a custom layer class */
+  O_AUGMENT, /* an image data generator */
+  O_OTHER
+} ocat;
+
+typedef struct pobj {
+  uint8_t cat;
+  const char *cls; /* "Dense" */
+  nnl_span cls_at;
+  pargs *a;
+  int32_t app_in, app_out; /* O_OPAQUE: lazily made .input/.output nodes */
+} pobj;
+
+/* A node of the tensor graph: one layer application (or an Input). */
+typedef struct gnode {
+  pobj *o;       /* the layer (O_INPUT: an Input), NULL: unknown source */
+  nnl_span at;
+  int32_t *in;
+  uint32_t nin;
+} gnode;
+
+typedef enum mkind { M_SEQ, M_FUNC, M_SUB } mkind;
+typedef struct pmodel {
+  uint8_t kind;
+  bool dynamic;  /* changed where the interpreter cannot follow */
+  nnl_span at;
+  val *name;
+  NNL_ARRAY(val *) seq;     /* M_SEQ: its layers in order */
+  ids ins;                  /* M_FUNC/M_SUB */
+  ids outs;
+  pargs *compile, *fit;
+  const char *fit_method;   /* "fit", "fit_generator" */
+  nnl_span eval_at;         /* an evaluate() call, or NOSPAN */
+  bool augmented;           /* fit fed from an augmenting generator */
+} pmodel;
+
+typedef struct scope scope;
+typedef struct pinst {
+  scope *attrs;
+  TSNode cls;
+  bool is_model;
+} pinst;
+
+struct val {
+  uint8_t k;
+  bool b;
+  double n;
+  const char *s;
+  nnl_span at;
+  pseq *seq;
+  pdict *dict;
+  pobj *obj;
+  int32_t tensor;
+  pmodel *model;
+  TSNode node;
+  uint8_t cls_kind; /* V_CLASS: 0 plain, 1 Model subclass, 2 Layer */
+  val *self_v;
+  pinst *inst;
+};
+
+/* ---- scopes: open hashing from a name to a value ---- */
+typedef struct sent {
+  const char *name;
+  val *v;
+} sent;
+struct scope {
+  sent *tab;
+  uint32_t cap, len;
+};
+
+/* ---- the interpreter ---- */
+typedef enum flow { F_NEXT, F_RETURN, F_BREAK, F_CONTINUE } flow;
+
+struct py {
+  nnl_ctx *cx;
+  nnl_doc *doc;
+  nnl_arena *a;
+  const char *src;
+  scope globals;
+  scope *locals;        /* current function scope, or NULL at module level */
+  NNL_ARRAY(gnode) nodes;
+  NNL_ARRAY(pmodel *) models;
+  NNL_ARRAY(val *) funcs; /* top-level functions, in order */
+  NNL_ARRAY(const char *) star; /* modules imported with * */
+  NNL_ARRAY(uint32_t) called;   /* start bytes of functions called */
+  uint64_t work, budget; /* evaluated nodes, and their limit */
+  size_t mem_budget;      /* arena bytes the interpreter may use */
+  int nest, calls, taint;
+  bool gave_up;        /* a limit was reached: every model is unknown */
+  bool augment_seen;   /* an augmenting generator or layer exists */
+  val *ret;
+  bool ret_unknown;     /* a return under an undecidable branch */
+  TSTreeCursor cur;
+};
+
+static val UNKNOWN_V = {.k = V_UNK, .at = {UINT32_MAX, 0}};
+static val NONE_V = {.k = V_NONE, .at = {UINT32_MAX, 0}};
+
+/* ---- small helpers ---- */
+static void agrow(py *p, void **items, uint32_t *cap, uint32_t len, size_t elem) {
+  if (len < *cap) return;
+  if (*cap > UINT32_MAX / 4) nnl_oom();
+  uint32_t ncap = *cap ? *cap * 2 : 4;
+  void *nb = nnl_arena_alloc(p->a, (size_t)ncap * elem);
+  if (len) memcpy(nb, *items, (size_t)len * elem);
+  *items = nb;
+  *cap = ncap;
+}
+
+static nnl_span span_of(TSNode n) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  return (nnl_span){s, e >= s ? e - s : 0};
+}
+
+static bool is(TSNode n, const char *type) {
+  return !ts_node_is_null(n) && strcmp(ts_node_type(n), type) == 0;
+}
+
+static TSNode field(TSNode n, const char *name) {
+  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
+}
+
+static const char *text(py *p, TSNode n) {
+  nnl_span s = span_of(n);
+  return nnl_arena_strndup(p->a, p->src + s.off, s.len);
+}
+
+static bool text_is(py *p, TSNode n, const char *s) {
+  nnl_span sp = span_of(n);
+  return strlen(s) == sp.len && memcmp(p->src + sp.off, s, sp.len) == 0;
+}
+
+static val *mk(py *p, vkind k, nnl_span at) {
+  val *v = nnl_arena_alloc(p->a, sizeof *v);
+  v->k = (uint8_t)k;
+  v->at = at;
+  v->tensor = -1;
+  return v;
+}
+
+static val *unk(py *p, nnl_span at) {
+  val *v = mk(p, V_UNK, at);
+  return v;
+}
+
+static val *num(py *p, double x, nnl_span at) {
+  val *v = mk(p, V_NUM, at);
+  v->n = x;
+  return v;
+}
+
+/* The named children of n, through a cursor (linear in the children). */
+typedef NNL_ARRAY(TSNode) nodes;
+static void kids(py *p, TSNode n, nodes *out) {
+  out->len = 0;
+  ts_tree_cursor_reset(&p->cur, n);
+  if (!ts_tree_cursor_goto_first_child(&p->cur)) return;
+  do {
+    TSNode c = ts_tree_cursor_current_node(&p->cur);
+    if (ts_node_is_named(c) && !is(c, "comment")) nnl_array_push(out, c);
+  } while (ts_tree_cursor_goto_next_sibling(&p->cur));
+}
+
+/* Spend one unit of work; false once the budget is gone. */
+static bool spend(py *p) {
+  if (p->gave_up) return false;
+  if (++p->work > p->budget ||
+      ((p->work & 1023) == 0 && p->a->total > p->mem_budget)) {
+    p->gave_up = true;
+    return false;
+  }
+  return true;
+}
+
+/* ---- scopes ---- */
+static uint32_t hash(const char *s) {
+  uint32_t h = 2166136261u;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+static sent *slot(scope *sc, const char *name) {
+  if (!sc->cap) return NULL;
+  uint32_t i = hash(name) & (sc->cap - 1);
+  while (sc->tab[i].name && strcmp(sc->tab[i].name, name) != 0)
+    i = (i + 1) & (sc->cap - 1);
+  return &sc->tab[i];
+}
+
+static val *scope_get(scope *sc, const char *name) {
+  sent *e = slot(sc, name);
+  return e && e->name ? e->v : NULL;
+}
+
+static void scope_set(scope *sc, const char *name, val *v) {
+  if ((sc->len + 1) * 2 > sc->cap) {
+    uint32_t ncap = sc->cap ? sc->cap * 2 : 16;
+    sent *old = sc->tab;
+    uint32_t ocap = sc->cap;
+    sc->tab = nnl_xcalloc(ncap, sizeof *sc->tab);
+    sc->cap = ncap;
+    sc->len = 0;
+    for (uint32_t i = 0; i < ocap; i++)
+      if (old[i].name) scope_set(sc, old[i].name, old[i].v);
+    free(old);
+  }
+  sent *e = slot(sc, name);
+  if (!e->name) e->name = name, sc->len++;
+  e->v = v;
+}
+
+static void scope_free(scope *sc) {
+  free(sc->tab);
+  sc->tab = NULL;
+  sc->cap = sc->len = 0;
+}
+
+/* ---- Keras names ----
+ * Every spelling of the Keras namespace becomes "keras.": tf.keras,
+ * tensorflow.python.keras, tf_keras, keras.src, tf.compat.v1.keras. */
+static const char *canon(py *p, const char *q) {
+  static const char *const pre[] = {
+      "tensorflow.python.keras.", "tensorflow.compat.v1.keras.",
+      "tensorflow.compat.v2.keras.", "tensorflow.keras.", "tf_keras.",
+      "keras.src.", "keras._tf_keras.keras.", "keras.api._v2.keras.",
+      "keras.api.", NULL};
+  for (int again = 0; again < 3; again++) {
+    bool hit = false;
+    for (const char *const *x = pre; *x; x++) {
+      size_t n = strlen(*x);
+      if (strncmp(q, *x, n) == 0) {
+        /* q + n - 6 points at "keras." inside the prefix's end */
+        q = nnl_arena_printf(p->a, "keras.%s", q + n);
+        hit = true;
+        break;
+      }
+    }
+    if (!hit) break;
+  }
+  if (strcmp(q, "tensorflow.keras") == 0 || strcmp(q, "tf_keras") == 0)
+    return "keras";
+  return q;
+}
+
+static const char *last_part(const char *q) {
+  const char *d = strrchr(q, '.');
+  return d ? d + 1 : q;
+}
+
+static bool has_part(const char *q, const char *part) {
+  size_t n = strlen(part);
+  for (const char *s = q; (s = strstr(s, part)); s += n)
+    if ((s == q || s[-1] == '.') && (s[n] == '.' || s[n] == '\0')) return true;
+  return false;
+}
+
+static bool is_keras_import(const char *mod) {
+  return strncmp(mod, "keras", 5) == 0 || strncmp(mod, "tensorflow", 10) == 0 ||
+         strncmp(mod, "tf_keras", 8) == 0;
+}
+
+/* ---- forward declarations ---- */
+static val *eval(py *p, TSNode n);
+static flow exec_block(py *p, TSNode n);
+static val *call_value(py *p, val *fn, pargs *a, TSNode call);
+
+/* ---- the tensor graph ---- */
+static int32_t add_node(py *p, pobj *o, nnl_span at, int32_t *in, uint32_t nin) {
+  if (p->nodes.len >= MAX_GRAPH) {
+    p->gave_up = true;
+    return -1;
+  }
+  gnode *g = nnl_array_grow1(&p->nodes);
+  g->o = o;
+  g->at = at;
+  g->in = in;
+  g->nin = nin;
+  return (int32_t)(p->nodes.len - 1);
+}
+
+static val *tensor(py *p, int32_t id, nnl_span at) {
+  if (id < 0) return unk(p, at);
+  val *v = mk(p, V_TENSOR, at);
+  v->tensor = id;
+  return v;
+}
+
+static pargs *new_args(py *p, nnl_span at) {
+  pargs *a = nnl_arena_alloc(p->a, sizeof *a);
+  a->pos_splat = -1;
+  a->at = at;
+  return a;
+}
+
+static pobj *new_obj(py *p, ocat cat, const char *cls, nnl_span cls_at,
+                     pargs *a) {
+  pobj *o = nnl_arena_alloc(p->a, sizeof *o);
+  o->cat = (uint8_t)cat;
+  o->cls = cls;
+  o->cls_at = cls_at;
+  o->a = a ? a : new_args(p, cls_at);
+  o->app_in = o->app_out = -1;
+  return o;
+}
+
+/* Collect the graph nodes a value holds (a tensor, or lists of them);
+ * *unknown is set when some part is not a tensor. */
+static void collect(py *p, val *v, ids *out, bool *unknown,
+                    int depth) {
+  if (!v || depth > 8) {
+    *unknown = true;
+    return;
+  }
+  if (v->k == V_TENSOR) {
+    APUSH(p, out, v->tensor);
+  } else if (v->k == V_SEQ && !v->seq->unknown) {
+    for (uint32_t i = 0; i < v->seq->it.len; i++)
+      collect(p, v->seq->it.items[i], out, unknown, depth + 1);
+  } else if (v->k == V_DICT) {
+    for (uint32_t i = 0; i < v->dict->vals.len; i++)
+      collect(p, v->dict->vals.items[i], out, unknown, depth + 1);
+  } else if (v->k == V_OBJ && v->obj->cat == O_OPAQUE && v->obj->app_out >= 0) {
+    APUSH(p, out, v->obj->app_out);
+  } else {
+    *unknown = true;
+  }
+}
+
+/* Apply a layer (or an opaque op when o is NULL or not a layer) to the
+ * tensors found in v: a new graph node.  Inputs that are not tensors
+ * become an unknown source feeding it. */
+static val *apply(py *p, pobj *o, val *v, nnl_span at) {
+  ids in = {0};
+  bool unknown = false;
+  collect(p, v, &in, &unknown, 0);
+  if (unknown || in.len == 0) {
+    int32_t src = add_node(p, NULL, v ? v->at : at, NULL, 0);
+    if (src >= 0) APUSH(p, &in, src);
+  }
+  int32_t id = add_node(p, o, at, in.items, in.len);
+  return tensor(p, id, at);
+}
+
+/* A synthetic layer (Add for `x + y`, Activation for tf.nn.relu(x)). */
+static pobj *synth(py *p, const char *cls, nnl_span at, const char *act) {
+  pobj *o = new_obj(p, O_LAYER, cls, at, NULL);
+  if (act) {
+    val *s = mk(p, V_STR, at);
+    s->s = act;
+    APUSH(p, &o->a->kw, "activation");
+    APUSH(p, &o->a->kw_at, at);
+    APUSH(p, &o->a->kwv, s);
+  }
+  return o;
+}
+
+static bool any_tensor(pargs *a) {
+  for (uint32_t i = 0; i < a->pos.len; i++) {
+    val *v = a->pos.items[i];
+    if (v->k == V_TENSOR) return true;
+    if (v->k == V_SEQ)
+      for (uint32_t j = 0; j < v->seq->it.len; j++)
+        if (v->seq->it.items[j]->k == V_TENSOR) return true;
+  }
+  for (uint32_t i = 0; i < a->kwv.len; i++)
+    if (a->kwv.items[i]->k == V_TENSOR) return true;
+  return false;
+}
+
+/* All tensors of a call's arguments, as one list value. */
+static val *all_tensors(py *p, pargs *a) {
+  val *v = mk(p, V_SEQ, a->at);
+  v->seq = nnl_arena_alloc(p->a, sizeof *v->seq);
+  for (uint32_t i = 0; i < a->pos.len; i++) {
+    val *x = a->pos.items[i];
+    if (x->k == V_TENSOR || x->k == V_SEQ) APUSH(p, &v->seq->it, x);
+  }
+  for (uint32_t i = 0; i < a->kwv.len; i++)
+    if (a->kwv.items[i]->k == V_TENSOR) APUSH(p, &v->seq->it, a->kwv.items[i]);
+  return v;
+}
+
+/* ---- models ---- */
+static pmodel *new_model(py *p, mkind kind, nnl_span at) {
+  pmodel *m = nnl_arena_alloc(p->a, sizeof *m);
+  m->kind = (uint8_t)kind;
+  m->at = at;
+  m->eval_at = NNL_NOSPAN;
+  m->dynamic = p->taint > 0;
+  nnl_array_push(&p->models, m);
+  return m;
+}
+
+static val *model_val(py *p, pmodel *m, nnl_span at) {
+  val *v = mk(p, V_MODEL, at);
+  v->model = m;
+  return v;
+}
+
+static val *arg(pargs *a, unsigned pos, const char *k1, const char *k2) {
+  for (uint32_t i = 0; i < a->kw.len; i++)
+    if (strcmp(a->kw.items[i], k1) == 0 || (k2 && strcmp(a->kw.items[i], k2) == 0))
+      return a->kwv.items[i];
+  if (a->pos_splat >= 0 && (int)pos >= a->pos_splat) return &UNKNOWN_V;
+  if (pos < a->pos.len) return a->pos.items[pos];
+  return a->kw_splat ? &UNKNOWN_V : NULL;
+}
+
+/* Model(inputs, outputs) / Model(input=, output=) (Keras 1). */
+static val *functional(py *p, pargs *a, nnl_span at) {
+  pmodel *m = new_model(p, M_FUNC, at);
+  val *in = arg(a, 0, "inputs", "input");
+  val *out = arg(a, 1, "outputs", "output");
+  bool unknown = false;
+  if (in) collect(p, in, &m->ins, &unknown, 0);
+  unknown = false;
+  if (out) collect(p, out, &m->outs, &unknown, 0);
+  if (unknown || !m->outs.len) m->dynamic = true;
+  m->name = arg(a, 99, "name", NULL);
+  return model_val(p, m, at);
+}
+
+static val *sequential(py *p, pargs *a, nnl_span at) {
+  pmodel *m = new_model(p, M_SEQ, at);
+  val *ls = arg(a, 0, "layers", NULL);
+  if (ls && ls->k == V_SEQ && !ls->seq->unknown) {
+    for (uint32_t i = 0; i < ls->seq->it.len; i++)
+      APUSH(p, &m->seq, ls->seq->it.items[i]);
+  } else if (ls && ls->k != V_NONE) {
+    m->dynamic = true;
+  }
+  m->name = arg(a, 1, "name", NULL);
+  return model_val(p, m, at);
+}
+
+/* ---- calls into the Keras namespace ---- */
+static const char *const merge_fns[][2] = {
+    {"add", "Add"},           {"concatenate", "Concatenate"},
+    {"multiply", "Multiply"}, {"average", "Average"},
+    {"subtract", "Subtract"}, {"maximum", "Maximum"},
+    {"minimum", "Minimum"},   {"dot", "Dot"},
+    {"merge", "Merge"}};
+
+/* TensorFlow functions on tensors that are layers nnlint knows. */
+static const char *const tf_ops[][3] = {
+    /* last name, layer class, activation */
+    {"relu", "Activation", "relu"},       {"relu6", "Activation", "relu6"},
+    {"softmax", "Activation", "softmax"}, {"sigmoid", "Activation", "sigmoid"},
+    {"tanh", "Activation", "tanh"},       {"elu", "Activation", "elu"},
+    {"selu", "Activation", "selu"},       {"gelu", "Activation", "gelu"},
+    {"softplus", "Activation", "softplus"}, {"swish", "Activation", "swish"},
+    {"silu", "Activation", "swish"},      {"leaky_relu", "Activation", "leaky_relu"},
+    {"log_softmax", "Activation", "log_softmax"},
+    {"concat", "Concatenate", NULL},      {"add", "Add", NULL},
+    {"add_n", "Add", NULL},               {"multiply", "Multiply", NULL},
+    {"subtract", "Subtract", NULL},       {"round", "Round", NULL},
+    {"floor", "Floor", NULL},             {"ceil", "Ceil", NULL},
+    {"sign", "Sign", NULL},               {"argmax", "ArgMax", NULL},
+    {"argmin", "ArgMin", NULL},           {"reshape", "Reshape", NULL},
+    {"flatten", "Flatten", NULL},         {"squeeze", "Squeeze", NULL},
+    {"expand_dims", "Unsqueeze", NULL},   {"transpose", "Transpose", NULL},
+    {"greater", "Greater", NULL},         {"less", "Less", NULL},
+    {"equal", "Equal", NULL},             {"one_hot", "OneHot", NULL}};
+
+static val *keras_call(py *p, const char *q, pargs *a, TSNode call) {
+  nnl_span at = span_of(call);
+  TSNode fn = field(call, "function");
+  nnl_span cls_at = ts_node_is_null(fn) ? at : span_of(fn);
+  if (is(fn, "attribute")) cls_at = span_of(field(fn, "attribute"));
+  const char *last = last_part(q);
+  bool keras = strncmp(q, "keras.", 6) == 0 || strcmp(q, "keras") == 0;
+  bool tf = strncmp(q, "tensorflow.", 11) == 0;
+  if (keras) {
+    if (strcmp(last, "Sequential") == 0) return sequential(p, a, at);
+    if ((strcmp(last, "Model") == 0 || strcmp(last, "Functional") == 0) &&
+        !has_part(q, "layers"))
+      return functional(p, a, at);
+    if (strcmp(last, "Input") == 0 || strcmp(last, "InputLayer") == 0) {
+      pobj *o = new_obj(p, O_INPUT, last, cls_at, a);
+      if (strcmp(last, "InputLayer") == 0) {
+        val *v = mk(p, V_OBJ, at);
+        v->obj = o;
+        return v;
+      }
+      return tensor(p, add_node(p, o, at, NULL, 0), at);
+    }
+    if (has_part(q, "layers") || has_part(q, "legacy_tf_layers")) {
+      for (size_t i = 0; i < sizeof merge_fns / sizeof *merge_fns; i++)
+        if (strcmp(last, merge_fns[i][0]) == 0) {
+          pobj *o = new_obj(p, O_LAYER, merge_fns[i][1], cls_at, a);
+          val *ins = arg(a, 0, "inputs", NULL);
+          return apply(p, o, ins, at);
+        }
+      pobj *o = new_obj(p, O_LAYER, last, cls_at, a);
+      if (strncmp(last, "Random", 6) == 0) p->augment_seen = true;
+      val *v = mk(p, V_OBJ, at);
+      v->obj = o;
+      return v;
+    }
+    ocat cat = O_OTHER;
+    if (has_part(q, "optimizers")) cat = O_OPT;
+    else if (has_part(q, "initializers")) cat = O_INIT;
+    else if (has_part(q, "regularizers")) cat = O_REG;
+    else if (has_part(q, "losses")) cat = O_LOSS;
+    else if (has_part(q, "metrics")) cat = O_METRIC;
+    else if (has_part(q, "applications")) cat = O_OPAQUE;
+    else if (strcmp(last, "ImageDataGenerator") == 0) {
+      cat = O_AUGMENT;
+      p->augment_seen = true;
+    } else if (has_part(q, "activations")) {
+      if (any_tensor(a))
+        return apply(p, synth(p, "Activation", at, last), all_tensors(p, a), at);
+      return unk(p, at);
+    } else if (has_part(q, "models") &&
+               (strcmp(last, "load_model") == 0 ||
+                strcmp(last, "model_from_json") == 0 ||
+                strcmp(last, "clone_model") == 0)) {
+      return unk(p, at);
+    }
+    if (cat == O_OTHER) {
+      if (any_tensor(a)) return apply(p, NULL, all_tensors(p, a), at);
+      return unk(p, at);
+    }
+    if (cat == O_METRIC && any_tensor(a)) return unk(p, at);
+    pobj *o = new_obj(p, cat, last, cls_at, a);
+    val *v = mk(p, V_OBJ, at);
+    v->obj = o;
+    return v;
+  }
+  if (tf && any_tensor(a)) {
+    for (size_t i = 0; i < sizeof tf_ops / sizeof *tf_ops; i++)
+      if (strcmp(last, tf_ops[i][0]) == 0) {
+        pobj *o = synth(p, tf_ops[i][1], at, tf_ops[i][2]);
+        return apply(p, o, all_tensors(p, a), at);
+      }
+    return apply(p, NULL, all_tensors(p, a), at);
+  }
+  if (any_tensor(a)) return apply(p, NULL, all_tensors(p, a), at);
+  return unk(p, at);
+}
+
+/* ---- builtins ---- */
+static val *seq_val(py *p, nnl_span at, bool tuple) {
+  val *v = mk(p, V_SEQ, at);
+  v->b = tuple;
+  v->seq = nnl_arena_alloc(p->a, sizeof *v->seq);
+  return v;
+}
+
+static val *builtin(py *p, const char *name, pargs *a, nnl_span at) {
+  val *x = a->pos.len ? a->pos.items[0] : NULL;
+  if (a->pos_splat >= 0) return unk(p, at);
+  if (strcmp(name, "range") == 0) {
+    double lo = 0, hi = 0, step = 1;
+    for (uint32_t i = 0; i < a->pos.len; i++)
+      if (a->pos.items[i]->k != V_NUM) return unk(p, at);
+    if (a->pos.len == 1) hi = a->pos.items[0]->n;
+    else if (a->pos.len >= 2) lo = a->pos.items[0]->n, hi = a->pos.items[1]->n;
+    if (a->pos.len == 3) step = a->pos.items[2]->n;
+    if (a->pos.len == 0 || a->pos.len > 3 || step == 0) return unk(p, at);
+    double cnt = ceil((hi - lo) / step);
+    if (!(cnt <= MAX_ITERS)) return unk(p, at);
+    val *v = seq_val(p, at, false);
+    for (double i = 0; i < cnt; i++) APUSH(p, &v->seq->it, num(p, lo + i * step, at));
+    return v;
+  }
+  if (strcmp(name, "len") == 0 && x && x->k == V_SEQ && !x->seq->unknown)
+    return num(p, x->seq->it.len, at);
+  if (strcmp(name, "len") == 0 && x && x->k == V_STR) return num(p, strlen(x->s), at);
+  if ((strcmp(name, "int") == 0 || strcmp(name, "float") == 0) && x &&
+      a->pos.len == 1) {
+    double d;
+    if (x->k == V_NUM) d = x->n;
+    else if (x->k == V_BOOL) d = x->b;
+    else if (x->k == V_STR) {
+      char *end;
+      d = strtod(x->s, &end);
+      if (end == x->s || *end) return unk(p, at);
+    } else return unk(p, at);
+    if (name[0] == 'i') d = trunc(d);
+    return num(p, d, at);
+  }
+  if ((strcmp(name, "min") == 0 || strcmp(name, "max") == 0) && a->pos.len) {
+    val **items = a->pos.items;
+    uint32_t n = a->pos.len;
+    if (n == 1 && x->k == V_SEQ && !x->seq->unknown)
+      items = x->seq->it.items, n = x->seq->it.len;
+    if (!n) return unk(p, at);
+    double r = 0;
+    for (uint32_t i = 0; i < n; i++) {
+      if (items[i]->k != V_NUM) return unk(p, at);
+      if (i == 0 || (name[1] == 'i' ? items[i]->n < r : items[i]->n > r)) r = items[i]->n;
+    }
+    return num(p, r, at);
+  }
+  if (strcmp(name, "abs") == 0 && x && x->k == V_NUM) return num(p, fabs(x->n), at);
+  if (strcmp(name, "round") == 0 && x && x->k == V_NUM && a->pos.len == 1)
+    return num(p, nearbyint(x->n), at);
+  if ((strcmp(name, "list") == 0 || strcmp(name, "tuple") == 0)) {
+    if (!x) return seq_val(p, at, name[0] == 't');
+    if (x->k == V_SEQ && !x->seq->unknown) {
+      val *v = seq_val(p, at, name[0] == 't');
+      for (uint32_t i = 0; i < x->seq->it.len; i++) APUSH(p, &v->seq->it, x->seq->it.items[i]);
+      return v;
+    }
+    return unk(p, at);
+  }
+  if (strcmp(name, "enumerate") == 0 && x && x->k == V_SEQ && !x->seq->unknown) {
+    val *v = seq_val(p, at, false);
+    for (uint32_t i = 0; i < x->seq->it.len; i++) {
+      val *t = seq_val(p, at, true);
+      APUSH(p, &t->seq->it, num(p, i, at));
+      APUSH(p, &t->seq->it, x->seq->it.items[i]);
+      APUSH(p, &v->seq->it, t);
+    }
+    return v;
+  }
+  if (strcmp(name, "zip") == 0 && a->pos.len >= 1) {
+    uint32_t n = UINT32_MAX;
+    for (uint32_t i = 0; i < a->pos.len; i++) {
+      val *s = a->pos.items[i];
+      if (s->k != V_SEQ || s->seq->unknown) return unk(p, at);
+      if (s->seq->it.len < n) n = s->seq->it.len;
+    }
+    val *v = seq_val(p, at, false);
+    for (uint32_t j = 0; j < n; j++) {
+      val *t = seq_val(p, at, true);
+      for (uint32_t i = 0; i < a->pos.len; i++)
+        APUSH(p, &t->seq->it, a->pos.items[i]->seq->it.items[j]);
+      APUSH(p, &v->seq->it, t);
+    }
+    return v;
+  }
+  if (strcmp(name, "dict") == 0 && !a->pos.len && !a->kw_splat) {
+    val *v = mk(p, V_DICT, at);
+    v->dict = nnl_arena_alloc(p->a, sizeof *v->dict);
+    for (uint32_t i = 0; i < a->kw.len; i++) {
+      APUSH(p, &v->dict->keys, a->kw.items[i]);
+      APUSH(p, &v->dict->vals, a->kwv.items[i]);
+    }
+    return v;
+  }
+  if (strcmp(name, "print") == 0) return mk(p, V_NONE, at);
+  if (strcmp(name, "str") == 0 && x && x->k == V_STR) return x;
+  if (any_tensor(a)) return apply(p, NULL, all_tensors(p, a), at);
+  return unk(p, at);
+}
+
+static const char *const builtins[] = {
+    "range", "len", "int", "float", "min", "max", "abs", "round", "list",
+    "tuple", "enumerate", "zip", "dict", "print", "str", "isinstance",
+    "getattr", "hasattr", "sum", "sorted", "reversed", "map", "filter",
+    "open", "super", "type", "set", "bool", NULL};
+
+/* ---- names ---- */
+static val *lookup(py *p, const char *name, nnl_span at) {
+  val *v = NULL;
+  if (p->locals) v = scope_get(p->locals, name);
+  if (!v) v = scope_get(&p->globals, name);
+  if (v) return v;
+  for (const char *const *b = builtins; *b; b++)
+    if (strcmp(*b, name) == 0) {
+      v = mk(p, V_BUILTIN, at);
+      v->s = *b;
+      return v;
+    }
+  /* from keras.layers import *: a capitalized name is a Keras class */
+  if (p->star.len && (isupper((unsigned char)name[0]) ||
+                      strcmp(name, "concatenate") == 0 || strcmp(name, "add") == 0 ||
+                      strcmp(name, "merge") == 0)) {
+    v = mk(p, V_MOD, at);
+    v->s = nnl_arena_printf(p->a, "%s.%s", p->star.items[p->star.len - 1], name);
+    return v;
+  }
+  return unk(p, at);
+}
+
+static void bind_name(py *p, const char *name, val *v) {
+  if (p->taint > 0) v = unk(p, v ? v->at : NNL_NOSPAN);
+  scope_set(p->locals ? p->locals : &p->globals, name, v);
+}
+
+/* Bind an assignment target: a name, a tuple/list pattern, self.attr.
+ * Subscripts and other attributes are not followed. */
+static void bind(py *p, TSNode target, val *v, int depth) {
+  if (depth > 16) return;
+  if (is(target, "identifier")) {
+    bind_name(p, text(p, target), v);
+  } else if (is(target, "pattern_list") || is(target, "tuple_pattern") ||
+             is(target, "list_pattern") || is(target, "tuple") ||
+             is(target, "list") || is(target, "expression_list")) {
+    nodes ts = {0};
+    kids(p, target, &ts);
+    bool ok = v->k == V_SEQ && !v->seq->unknown && v->seq->it.len == ts.len;
+    for (uint32_t i = 0; i < ts.len; i++)
+      bind(p, ts.items[i], ok ? v->seq->it.items[i] : unk(p, v->at), depth + 1);
+    nnl_array_free(&ts);
+  } else if (is(target, "attribute")) {
+    val *o = eval(p, field(target, "object"));
+    if (o->k == V_INST)
+      scope_set(o->inst->attrs, text(p, field(target, "attribute")),
+                p->taint > 0 ? unk(p, v->at) : v);
+  } else if (is(target, "parenthesized_expression")) {
+    nodes ts = {0};
+    kids(p, target, &ts);
+    if (ts.len == 1) bind(p, ts.items[0], v, depth + 1);
+    nnl_array_free(&ts);
+  }
+}
+
+/* ---- literals ---- */
+static val *number(py *p, TSNode n, bool is_float) {
+  nnl_span s = span_of(n);
+  char buf[128];
+  size_t k = 0;
+  for (uint32_t i = 0; i < s.len && k + 1 < sizeof buf; i++) {
+    char c = p->src[s.off + i];
+    if (c != '_') buf[k++] = c;
+  }
+  buf[k] = '\0';
+  if (k && (buf[k - 1] == 'j' || buf[k - 1] == 'J')) return unk(p, s);
+  if (k && (buf[k - 1] == 'l' || buf[k - 1] == 'L')) buf[--k] = '\0';
+  double d;
+  if (!is_float && k > 2 && buf[0] == '0' && strchr("xXoObB", buf[1])) {
+    int base = buf[1] == 'x' || buf[1] == 'X' ? 16 : buf[1] == 'o' || buf[1] == 'O' ? 8 : 2;
+    d = (double)strtoull(buf + 2, NULL, base);
+  } else {
+    d = strtod(buf, NULL);
+  }
+  return num(p, d, s);
+}
+
+static val *string(py *p, TSNode n) {
+  nodes ks = {0};
+  kids(p, n, &ks);
+  nnl_buf b = {0};
+  bool ok = true;
+  for (uint32_t i = 0; i < ks.len; i++) {
+    TSNode c = ks.items[i];
+    if (is(c, "string_content")) {
+      nnl_span s = span_of(c);
+      nnl_buf_put(&b, p->src + s.off, s.len);
+    } else if (is(c, "interpolation") || is(c, "escape_sequence")) {
+      if (is(c, "escape_sequence")) {
+        nnl_span s = span_of(c);
+        nnl_buf_put(&b, p->src + s.off, s.len);
+      } else {
+        ok = false;
+      }
+    }
+  }
+  nnl_array_free(&ks);
+  val *v;
+  if (ok) {
+    v = mk(p, V_STR, span_of(n));
+    v->s = nnl_arena_strdup(p->a, nnl_buf_str(&b));
+  } else {
+    v = unk(p, span_of(n));
+  }
+  nnl_buf_free(&b);
+  return v;
+}
+
+/* ---- operators ---- */
+static int truth(val *v) {
+  switch (v->k) {
+  case V_NONE: return 0;
+  case V_BOOL: return v->b;
+  case V_NUM: return v->n != 0;
+  case V_STR: return v->s[0] != 0;
+  case V_SEQ: return v->seq->unknown ? -1 : v->seq->it.len > 0;
+  case V_MOD: case V_FUNC: case V_CLASS: case V_OBJ: case V_MODEL:
+    return 1;
+  default: return -1;
+  }
+}
+
+static val *boolean(py *p, int b, nnl_span at) {
+  if (b < 0) return unk(p, at);
+  val *v = mk(p, V_BOOL, at);
+  v->b = b != 0;
+  return v;
+}
+
+static val *binop(py *p, const char *op, val *l, val *r, nnl_span at) {
+  if (l->k == V_TENSOR || r->k == V_TENSOR) {
+    const char *cls = NULL;
+    if (l->k == V_TENSOR && r->k == V_TENSOR) {
+      if (!strcmp(op, "+")) cls = "Add";
+      else if (!strcmp(op, "*")) cls = "Multiply";
+      else if (!strcmp(op, "-")) cls = "Subtract";
+    } else if (l->k == V_NUM || r->k == V_NUM) {
+      /* a tensor scaled or shifted by a constant: x / 255.0, x - 0.5 */
+      if (strchr("+-*/", op[0]) && op[1] == '\0') cls = "Rescaling";
+    }
+    val *both = seq_val(p, at, false);
+    APUSH(p, &both->seq->it, l);
+    APUSH(p, &both->seq->it, r);
+    return apply(p, cls ? synth(p, cls, at, NULL) : NULL, both, at);
+  }
+  if (l->k == V_NUM && r->k == V_NUM) {
+    double a = l->n, b = r->n, x;
+    if (!strcmp(op, "+")) x = a + b;
+    else if (!strcmp(op, "-")) x = a - b;
+    else if (!strcmp(op, "*")) x = a * b;
+    else if (!strcmp(op, "/")) { if (b == 0) return unk(p, at); x = a / b; }
+    else if (!strcmp(op, "//")) { if (b == 0) return unk(p, at); x = floor(a / b); }
+    else if (!strcmp(op, "%")) { if (b == 0) return unk(p, at); x = a - b * floor(a / b); }
+    else if (!strcmp(op, "**")) x = pow(a, b);
+    else return unk(p, at);
+    if (!isfinite(x)) return unk(p, at);
+    return num(p, x, at);
+  }
+  if (l->k == V_STR && r->k == V_STR && !strcmp(op, "+")) {
+    val *v = mk(p, V_STR, at);
+    v->s = nnl_arena_printf(p->a, "%s%s", l->s, r->s);
+    return v;
+  }
+  if (l->k == V_SEQ && r->k == V_SEQ && !strcmp(op, "+") && !l->seq->unknown &&
+      !r->seq->unknown && l->seq->it.len + r->seq->it.len <= MAX_ITERS) {
+    val *v = seq_val(p, at, l->b);
+    for (uint32_t i = 0; i < l->seq->it.len; i++) APUSH(p, &v->seq->it, l->seq->it.items[i]);
+    for (uint32_t i = 0; i < r->seq->it.len; i++) APUSH(p, &v->seq->it, r->seq->it.items[i]);
+    return v;
+  }
+  if (l->k == V_SEQ && r->k == V_NUM && !strcmp(op, "*") && !l->seq->unknown &&
+      r->n >= 0 && l->seq->it.len * r->n <= MAX_ITERS) {
+    val *v = seq_val(p, at, l->b);
+    for (int k = 0; k < (int)r->n; k++)
+      for (uint32_t i = 0; i < l->seq->it.len; i++) APUSH(p, &v->seq->it, l->seq->it.items[i]);
+    return v;
+  }
+  return unk(p, at);
+}
+
+/* == != < <= > >= in, is: on numbers, strings, None; else unknown. */
+static int compare(const char *op, val *l, val *r) {
+  if (!strcmp(op, "is") || !strcmp(op, "is not")) {
+    if (l->k == V_UNK || r->k == V_UNK) return -1;
+    int eq = l->k == V_NONE && r->k == V_NONE ? 1 : (l->k == V_NONE || r->k == V_NONE) ? 0 : -1;
+    if (eq < 0) return -1;
+    return op[2] ? !eq : eq;
+  }
+  if (!strcmp(op, "in") || !strcmp(op, "not in")) {
+    if (r->k != V_SEQ || r->seq->unknown || (l->k != V_NUM && l->k != V_STR)) return -1;
+    int found = 0;
+    for (uint32_t i = 0; i < r->seq->it.len; i++) {
+      val *x = r->seq->it.items[i];
+      if (x->k != l->k) { if (x->k == V_UNK) return -1; continue; }
+      if ((x->k == V_NUM && x->n == l->n) || (x->k == V_STR && !strcmp(x->s, l->s))) found = 1;
+    }
+    return op[0] == 'n' ? !found : found;
+  }
+  int c;
+  if (l->k == V_NUM && r->k == V_NUM) c = l->n < r->n ? -1 : l->n > r->n;
+  else if (l->k == V_STR && r->k == V_STR) c = strcmp(l->s, r->s);
+  else if ((l->k == V_NONE || r->k == V_NONE) && l->k != V_UNK && r->k != V_UNK &&
+           (!strcmp(op, "==") || !strcmp(op, "!=")))
+    c = l->k == r->k ? 0 : 1;
+  else return -1;
+  if (!strcmp(op, "==")) return c == 0;
+  if (!strcmp(op, "!=")) return c != 0;
+  if (!strcmp(op, "<")) return c < 0;
+  if (!strcmp(op, "<=")) return c <= 0;
+  if (!strcmp(op, ">")) return c > 0;
+  if (!strcmp(op, ">=")) return c >= 0;
+  return -1;
+}
+
+/* ---- calls ---- */
+
+/* argument_list -> (expr | keyword_argument | list_splat | dictionary_splat)* */
+static pargs *eval_args(py *p, TSNode call) {
+  pargs *a = new_args(p, span_of(call));
+  TSNode al = field(call, "arguments");
+  if (ts_node_is_null(al)) return a;
+  if (is(al, "generator_expression")) {
+    a->pos_splat = 0;
+    return a;
+  }
+  nodes ks = {0};
+  kids(p, al, &ks);
+  for (uint32_t i = 0; i < ks.len; i++) {
+    TSNode c = ks.items[i];
+    if (is(c, "keyword_argument")) {
+      TSNode nm = field(c, "name");
+      APUSH(p, &a->kw, text(p, nm));
+      APUSH(p, &a->kw_at, span_of(nm));
+      APUSH(p, &a->kwv, eval(p, field(c, "value")));
+    } else if (is(c, "list_splat")) {
+      if (a->pos_splat < 0) a->pos_splat = (int)a->pos.len;
+    } else if (is(c, "dictionary_splat")) {
+      a->kw_splat = true;
+    } else {
+      APUSH(p, &a->pos, eval(p, c));
+    }
+  }
+  nnl_array_free(&ks);
+  return a;
+}
+
+static bool was_called(py *p, TSNode fn) {
+  uint32_t s = ts_node_start_byte(fn);
+  for (uint32_t i = 0; i < p->called.len; i++)
+    if (p->called.items[i] == s) return true;
+  return false;
+}
+
+/* Inline a user function: bind parameters (arguments, else defaults, else
+ * unknown) in a fresh scope, run the body, return its return value. */
+static val *call_func(py *p, TSNode fn, val *self, pargs *a, nnl_span at) {
+  if (!was_called(p, fn)) nnl_array_push(&p->called, ts_node_start_byte(fn));
+  if (p->calls >= MAX_CALLS) {
+    p->gave_up = true;
+    return unk(p, at);
+  }
+  scope *sc = nnl_xcalloc(1, sizeof *sc);
+  scope *saved = p->locals;
+  /* defaults are evaluated in the defining scope (module level here) */
+  nodes ps = {0};
+  kids(p, field(fn, "parameters"), &ps);
+  uint32_t posi = 0;
+  bool first = true;
+  for (uint32_t i = 0; i < ps.len; i++) {
+    TSNode q = ps.items[i];
+    TSNode nm = q;
+    TSNode dflt = {0};
+    bool has_default = false;
+    if (is(q, "default_parameter") || is(q, "typed_default_parameter")) {
+      nm = field(q, "name");
+      dflt = field(q, "value");
+      has_default = true;
+    } else if (is(q, "typed_parameter")) {
+      nodes t = {0};
+      kids(p, q, &t);
+      nm = t.len ? t.items[0] : q;
+      nnl_array_free(&t);
+    } else if (!is(q, "identifier")) {
+      continue; /* *args, **kwargs, / and * separators */
+    }
+    if (!is(nm, "identifier")) continue;
+    const char *name = text(p, nm);
+    val *v = NULL;
+    if (first && self) {
+      v = self;
+    } else {
+      for (uint32_t k = 0; k < a->kw.len; k++)
+        if (!strcmp(a->kw.items[k], name)) v = a->kwv.items[k];
+      if (!v && a->pos_splat >= 0 && (int)posi >= a->pos_splat) v = unk(p, at);
+      if (!v && posi < a->pos.len) v = a->pos.items[posi];
+      posi++;
+      if (!v && a->kw_splat) v = unk(p, at);
+      if (!v && has_default) {
+        p->locals = NULL; /* defaults: evaluated where defined (module) */
+        v = eval(p, dflt);
+        p->locals = saved;
+      }
+      if (!v) v = unk(p, at);
+    }
+    first = false;
+    scope_set(sc, name, v);
+  }
+  nnl_array_free(&ps);
+  p->locals = sc;
+  p->calls++;
+  val *saved_ret = p->ret;
+  bool saved_unk = p->ret_unknown;
+  p->ret = NULL;
+  p->ret_unknown = false;
+  int saved_taint = p->taint;
+  exec_block(p, field(fn, "body"));
+  val *r = p->ret_unknown ? unk(p, at) : p->ret ? p->ret : &NONE_V;
+  p->ret = saved_ret;
+  p->ret_unknown = saved_unk;
+  p->taint = saved_taint;
+  p->calls--;
+  p->locals = saved;
+  scope_free(sc);
+  free(sc);
+  return r;
+}
+
+/* The method `name` of a user class node, or a null node. */
+static TSNode method(py *p, TSNode cls, const char *name) {
+  TSNode body = field(cls, "body");
+  nodes ks = {0};
+  kids(p, body, &ks);
+  TSNode found = {0};
+  for (uint32_t i = 0; i < ks.len; i++) {
+    TSNode d = ks.items[i];
+    if (is(d, "decorated_definition")) d = field(d, "definition");
+    if (is(d, "function_definition") && text_is(p, field(d, "name"), name)) {
+      found = d;
+      break;
+    }
+  }
+  nnl_array_free(&ks);
+  return found;
+}
+
+/* A subclass of keras.Model: run __init__ on a fresh instance, then call()
+ * on a fresh input; the returned tensors are the model's outputs. */
+static val *instantiate_model(py *p, val *cls, pargs *a, nnl_span at) {
+  pmodel *m = new_model(p, M_SUB, at);
+  val *self = mk(p, V_INST, at);
+  self->inst = nnl_arena_alloc(p->a, sizeof *self->inst);
+  self->inst->attrs = nnl_arena_alloc(p->a, sizeof(scope));
+  self->inst->cls = cls->node;
+  self->inst->is_model = true;
+  TSNode init = method(p, cls->node, "__init__");
+  if (!ts_node_is_null(init)) call_func(p, init, self, a, at);
+  TSNode call = method(p, cls->node, "call");
+  if (ts_node_is_null(call)) {
+    m->dynamic = true;
+  } else {
+    pobj *io = new_obj(p, O_INPUT, "Input", span_of(field(cls->node, "name")), NULL);
+    int32_t in = add_node(p, io, span_of(field(cls->node, "name")), NULL, 0);
+    APUSH(p, &m->ins, in);
+    pargs *ca = new_args(p, at);
+    APUSH(p, &ca->pos, tensor(p, in, at));
+    /* fit() calls the model with training=True */
+    val *tr = boolean(p, 1, at);
+    APUSH(p, &ca->kw, "training");
+    APUSH(p, &ca->kw_at, at);
+    APUSH(p, &ca->kwv, tr);
+    val *out = call_func(p, call, self, ca, at);
+    bool unknown = false;
+    collect(p, out, &m->outs, &unknown, 0);
+    if (unknown || !m->outs.len) m->dynamic = true;
+  }
+  val *v = model_val(p, m, at);
+  self->model = m;
+  return v;
+}
+
+/* Methods of models and lists. */
+static val *call_method(py *p, val *bound, pargs *a, nnl_span at) {
+  val *self = bound->self_v;
+  const char *name = bound->s;
+  if (self->k == V_MODEL) {
+    pmodel *m = self->model;
+    if (!strcmp(name, "add")) {
+      if (p->taint > 0) m->dynamic = true;
+      val *l = arg(a, 0, "layer", NULL);
+      if (m->kind != M_SEQ || !l) m->dynamic = true;
+      else APUSH(p, &m->seq, l);
+    } else if (!strcmp(name, "pop")) {
+      m->dynamic = true;
+    } else if (!strcmp(name, "compile")) {
+      if (p->taint > 0) m->dynamic = true;
+      m->compile = a;
+    } else if (!strcmp(name, "fit") || !strcmp(name, "fit_generator") ||
+               !strcmp(name, "train_on_batch")) {
+      if (p->taint > 0 && !m->fit) m->dynamic = true;
+      m->fit = a;
+      m->fit_method = name;
+      val *x = arg(a, 0, "x", "generator");
+      if (x && (x->k == V_UNK || x->k == V_OBJ) && p->augment_seen) m->augmented = true;
+    } else if (!strcmp(name, "evaluate") || !strcmp(name, "evaluate_generator")) {
+      if (!nnl_span_ok(m->eval_at)) m->eval_at = at;
+    } else if (!strcmp(name, "__call__")) {
+      return apply(p, NULL, a->pos.len ? a->pos.items[0] : NULL, at);
+    }
+    return unk(p, at);
+  }
+  if (self->k == V_SEQ) {
+    pseq *s = self->seq;
+    if (!strcmp(name, "append") && a->pos.len == 1 && p->taint == 0)
+      APUSH(p, &s->it, a->pos.items[0]);
+    else if (!strcmp(name, "extend") && a->pos.len == 1 && p->taint == 0 &&
+             a->pos.items[0]->k == V_SEQ && !a->pos.items[0]->seq->unknown) {
+      pseq *o = a->pos.items[0]->seq;
+      for (uint32_t i = 0; i < o->it.len && s->it.len < MAX_ITERS; i++)
+        APUSH(p, &s->it, o->it.items[i]);
+    } else if (!strcmp(name, "insert") && a->pos.len == 2 && p->taint == 0 &&
+               a->pos.items[0]->k == V_NUM && a->pos.items[0]->n == 0) {
+      APUSH(p, &s->it, (val *)NULL);
+      memmove(s->it.items + 1, s->it.items, (s->it.len - 1) * sizeof *s->it.items);
+      s->it.items[0] = a->pos.items[1];
+    } else if (strcmp(name, "index") && strcmp(name, "count") && strcmp(name, "copy")) {
+      s->unknown = true;
+    }
+    return unk(p, at);
+  }
+  return unk(p, at);
+}
+
+static val *call_value(py *p, val *fn, pargs *a, TSNode call) {
+  nnl_span at = span_of(call);
+  switch (fn->k) {
+  case V_MOD: return keras_call(p, canon(p, fn->s), a, call);
+  case V_BUILTIN: return builtin(p, fn->s, a, at);
+  case V_FUNC: return call_func(p, fn->node, NULL, a, at);
+  case V_BOUND:
+    if (fn->self_v->k == V_INST) {
+      TSNode m = method(p, fn->self_v->inst->cls, fn->s);
+      if (!ts_node_is_null(m)) return call_func(p, m, fn->self_v, a, at);
+      return unk(p, at);
+    }
+    return call_method(p, fn, a, at);
+  case V_CLASS:
+    if (fn->cls_kind == 1) return instantiate_model(p, fn, a, at);
+    if (fn->cls_kind == 2) {
+      val *v = mk(p, V_OBJ, at);
+      v->obj = new_obj(p, O_OPAQUE, text(p, field(fn->node, "name")),
+                       span_of(field(call, "function")), a);
+      return v;
+    }
+    return unk(p, at);
+  case V_OBJ: {
+    pobj *o = fn->obj;
+    val *x = arg(a, 0, "inputs", "x");
+    if (o->cat == O_LAYER || o->cat == O_OPAQUE) return apply(p, o, x, fn->at);
+    if (o->cat == O_INPUT) return apply(p, NULL, x, at);
+    return unk(p, at);
+  }
+  case V_MODEL: {
+    /* a model used as a layer: an opaque layer of the outer model */
+    pobj *o = new_obj(p, O_OPAQUE, "Model", fn->at, NULL);
+    return apply(p, o, arg(a, 0, "inputs", "x"), at);
+  }
+  case V_INST: {
+    TSNode m = method(p, fn->inst->cls, "call");
+    if (!ts_node_is_null(m)) return call_func(p, m, fn, a, at);
+    return apply(p, NULL, all_tensors(p, a), at);
+  }
+  default:
+    if (any_tensor(a)) return apply(p, NULL, all_tensors(p, a), at);
+    return unk(p, at);
+  }
+}
+
+/* ---- attributes ---- */
+static val *attribute(py *p, TSNode n) {
+  val *o = eval(p, field(n, "object"));
+  TSNode an = field(n, "attribute");
+  const char *name = text(p, an);
+  nnl_span at = span_of(n);
+  switch (o->k) {
+  case V_MOD: {
+    val *v = mk(p, V_MOD, at);
+    v->s = nnl_arena_printf(p->a, "%s.%s", o->s, name);
+    return v;
+  }
+  case V_INST: {
+    val *v = scope_get(o->inst->attrs, name);
+    if (v) return v;
+    if (!ts_node_is_null(method(p, o->inst->cls, name))) {
+      v = mk(p, V_BOUND, at);
+      v->s = name;
+      v->self_v = o;
+      return v;
+    }
+    return unk(p, at);
+  }
+  case V_MODEL: {
+    pmodel *m = o->model;
+    if (!strcmp(name, "input") || !strcmp(name, "inputs") ||
+        !strcmp(name, "output") || !strcmp(name, "outputs")) {
+      ids *t = name[0] == 'i' ? &m->ins : &m->outs;
+      if (m->kind == M_SEQ || m->dynamic || t->len == 0) return unk(p, at);
+      if (t->len == 1 && (!strcmp(name, "input") || !strcmp(name, "output")))
+        return tensor(p, t->items[0], at);
+      val *s = seq_val(p, at, false);
+      for (uint32_t i = 0; i < t->len; i++) APUSH(p, &s->seq->it, tensor(p, t->items[i], at));
+      return s;
+    }
+    val *v = mk(p, V_BOUND, at);
+    v->s = name;
+    v->self_v = o;
+    return v;
+  }
+  case V_SEQ: {
+    val *v = mk(p, V_BOUND, at);
+    v->s = name;
+    v->self_v = o;
+    return v;
+  }
+  case V_OBJ:
+    if (o->obj->cat == O_OPAQUE &&
+        (!strcmp(name, "output") || !strcmp(name, "input"))) {
+      pobj *x = o->obj;
+      if (x->app_in < 0) {
+        pobj *io = new_obj(p, O_INPUT, "Input", x->cls_at, NULL);
+        x->app_in = add_node(p, io, x->cls_at, NULL, 0);
+        int32_t *in = nnl_arena_alloc(p->a, sizeof *in);
+        *in = x->app_in;
+        x->app_out = add_node(p, x, x->cls_at, in, x->app_in >= 0);
+      }
+      return tensor(p, name[0] == 'i' ? x->app_in : x->app_out, at);
+    }
+    return unk(p, at);
+  case V_STR: {
+    val *v = mk(p, V_BOUND, at);
+    v->s = name;
+    v->self_v = o;
+    return v;
+  }
+  default: return unk(p, at);
+  }
+}
+
+/* ---- expressions ---- */
+static val *eval_seq(py *p, TSNode n, bool tuple) {
+  val *v = seq_val(p, span_of(n), tuple);
+  nodes ks = {0};
+  kids(p, n, &ks);
+  for (uint32_t i = 0; i < ks.len; i++) {
+    if (is(ks.items[i], "list_splat")) v->seq->unknown = true;
+    else APUSH(p, &v->seq->it, eval(p, ks.items[i]));
+  }
+  nnl_array_free(&ks);
+  return v;
+}
+
+static val *eval_inner(py *p, TSNode n) {
+  const char *t = ts_node_type(n);
+  nnl_span at = span_of(n);
+  switch (t[0]) {
+  case 'i':
+    if (!strcmp(t, "identifier")) return lookup(p, text(p, n), at);
+    if (!strcmp(t, "integer")) return number(p, n, false);
+    break;
+  case 'f':
+    if (!strcmp(t, "float")) return number(p, n, true);
+    if (!strcmp(t, "false")) return boolean(p, 0, at);
+    break;
+  case 't':
+    if (!strcmp(t, "true")) return boolean(p, 1, at);
+    if (!strcmp(t, "tuple")) return eval_seq(p, n, true);
+    break;
+  case 'n':
+    if (!strcmp(t, "none")) return mk(p, V_NONE, at);
+    if (!strcmp(t, "not_operator"))
+    {
+      int b = truth(eval(p, field(n, "argument")));
+      return boolean(p, b < 0 ? -1 : !b, at);
+    }
+    break;
+  case 's':
+    if (!strcmp(t, "string")) return string(p, n);
+    if (!strcmp(t, "subscript")) {
+      val *v = eval(p, field(n, "value"));
+      val *ix = eval(p, field(n, "subscript"));
+      if (v->k == V_SEQ && !v->seq->unknown && ix->k == V_NUM) {
+        double i = ix->n < 0 ? ix->n + v->seq->it.len : ix->n;
+        if (i >= 0 && i < v->seq->it.len && i == floor(i)) return v->seq->it.items[(uint32_t)i];
+      }
+      if (v->k == V_DICT && ix->k == V_STR)
+        for (uint32_t k = 0; k < v->dict->keys.len; k++)
+          if (!strcmp(v->dict->keys.items[k], ix->s)) return v->dict->vals.items[k];
+      if (v->k == V_TENSOR) return apply(p, NULL, v, at);
+      return unk(p, at);
+    }
+    break;
+  case 'c':
+    if (!strcmp(t, "call")) {
+      val *fn = eval(p, field(n, "function"));
+      pargs *a = eval_args(p, n);
+      return call_value(p, fn, a, n);
+    }
+    if (!strcmp(t, "concatenated_string")) {
+      nodes ks = {0};
+      kids(p, n, &ks);
+      nnl_buf b = {0};
+      bool ok = true;
+      for (uint32_t i = 0; i < ks.len; i++) {
+        val *s = string(p, ks.items[i]);
+        if (s->k != V_STR) ok = false;
+        else nnl_buf_puts(&b, s->s);
+      }
+      nnl_array_free(&ks);
+      val *v = ok ? mk(p, V_STR, at) : unk(p, at);
+      if (ok) v->s = nnl_arena_strdup(p->a, nnl_buf_str(&b));
+      nnl_buf_free(&b);
+      return v;
+    }
+    if (!strcmp(t, "comparison_operator")) {
+      /* a op b, two operands only */
+      nodes ks = {0};
+      kids(p, n, &ks);
+      val *r = NULL;
+      if (ks.len == 2) {
+        uint32_t s = ts_node_end_byte(ks.items[0]), e = ts_node_start_byte(ks.items[1]);
+        char op[16];
+        size_t k = 0;
+        bool sp = false;
+        for (uint32_t i = s; i < e && k + 2 < sizeof op; i++) {
+          char c = p->src[i];
+          if (isspace((unsigned char)c)) { sp = k > 0; continue; }
+          if (sp) op[k++] = ' ', sp = false;
+          op[k++] = c;
+        }
+        op[k] = '\0';
+        r = boolean(p, compare(op, eval(p, ks.items[0]), eval(p, ks.items[1])), at);
+      }
+      nnl_array_free(&ks);
+      return r ? r : unk(p, at);
+    }
+    if (!strcmp(t, "conditional_expression")) {
+      nodes ks = {0};
+      kids(p, n, &ks);
+      val *r = NULL;
+      if (ks.len == 3) {
+        int c = truth(eval(p, ks.items[1]));
+        if (c >= 0) r = eval(p, ks.items[c ? 0 : 2]);
+      }
+      nnl_array_free(&ks);
+      return r ? r : unk(p, at);
+    }
+    break;
+  case 'l':
+    if (!strcmp(t, "list")) return eval_seq(p, n, false);
+    if (!strcmp(t, "lambda")) {
+      val *v = mk(p, V_CODE, at);
+      v->s = text(p, n);
+      return v;
+    }
+    break;
+  case 'e':
+    if (!strcmp(t, "expression_list")) return eval_seq(p, n, true);
+    break;
+  case 'p':
+    if (!strcmp(t, "parenthesized_expression")) {
+      nodes ks = {0};
+      kids(p, n, &ks);
+      val *r = ks.len == 1 ? eval(p, ks.items[0]) : unk(p, at);
+      nnl_array_free(&ks);
+      return r;
+    }
+    break;
+  case 'a':
+    if (!strcmp(t, "attribute")) return attribute(p, n);
+    if (!strcmp(t, "assignment")) { /* a = b = v: the right side */
+      val *v = eval(p, field(n, "right"));
+      bind(p, field(n, "left"), v, 0);
+      return v;
+    }
+    break;
+  case 'b':
+    if (!strcmp(t, "binary_operator")) {
+      val *l = eval(p, field(n, "left"));
+      val *r = eval(p, field(n, "right"));
+      char op[4] = {0};
+      TSNode o = field(n, "operator");
+      nnl_span s = span_of(o);
+      if (s.len < sizeof op) memcpy(op, p->src + s.off, s.len);
+      return binop(p, op, l, r, at);
+    }
+    if (!strcmp(t, "boolean_operator")) {
+      val *l = eval(p, field(n, "left"));
+      int tl = truth(l);
+      bool is_and = text_is(p, field(n, "operator"), "and");
+      if (tl < 0) return unk(p, at);
+      if (is_and ? !tl : tl) return l;
+      return eval(p, field(n, "right"));
+    }
+    break;
+  case 'u':
+    if (!strcmp(t, "unary_operator")) {
+      val *x = eval(p, field(n, "argument"));
+      TSNode o = field(n, "operator");
+      if (x->k == V_NUM && text_is(p, o, "-")) return num(p, -x->n, at);
+      if (x->k == V_NUM && text_is(p, o, "+")) return num(p, x->n, at);
+      if (x->k == V_TENSOR) return apply(p, NULL, x, at);
+      return unk(p, at);
+    }
+    break;
+  case 'd':
+    if (!strcmp(t, "dictionary")) {
+      val *v = mk(p, V_DICT, at);
+      v->dict = nnl_arena_alloc(p->a, sizeof *v->dict);
+      nodes ks = {0};
+      kids(p, n, &ks);
+      for (uint32_t i = 0; i < ks.len; i++) {
+        if (!is(ks.items[i], "pair")) continue;
+        val *k = eval(p, field(ks.items[i], "key"));
+        val *x = eval(p, field(ks.items[i], "value"));
+        APUSH(p, &v->dict->keys, k->k == V_STR ? k->s : "");
+        APUSH(p, &v->dict->vals, x);
+      }
+      nnl_array_free(&ks);
+      return v;
+    }
+    break;
+  }
+  return unk(p, at);
+}
+
+static val *eval(py *p, TSNode n) {
+  if (ts_node_is_null(n)) return unk(p, NNL_NOSPAN);
+  if (!spend(p) || p->nest >= MAX_NEST) {
+    p->gave_up = true;
+    return unk(p, span_of(n));
+  }
+  p->nest++;
+  val *v = eval_inner(p, n);
+  p->nest--;
+  return v;
+}
+
+/* ---- statements ---- */
+static void import_stmt(py *p, TSNode n) {
+  nodes ks = {0};
+  kids(p, n, &ks);
+  bool from = is(n, "import_from_statement");
+  const char *mod = NULL;
+  TSNode mn = field(n, "module_name");
+  if (from) {
+    if (!is(mn, "dotted_name")) { /* relative: local code */
+      mod = NULL;
+    } else {
+      mod = text(p, mn);
+    }
+  }
+  for (uint32_t i = 0; i < ks.len; i++) {
+    TSNode c = ks.items[i];
+    if (from && ts_node_eq(c, mn)) continue;
+    if (is(c, "wildcard_import")) {
+      if (mod && is_keras_import(mod)) nnl_array_push(&p->star, canon(p, mod));
+      continue;
+    }
+    TSNode name = c, alias = {0};
+    if (is(c, "aliased_import")) {
+      name = field(c, "name");
+      alias = field(c, "alias");
+    }
+    if (!is(name, "dotted_name")) continue;
+    const char *full = text(p, name);
+    val *v;
+    const char *bindname;
+    if (from) {
+      if (!mod) {
+        v = unk(p, span_of(c));
+      } else {
+        v = mk(p, V_MOD, span_of(c));
+        v->s = nnl_arena_printf(p->a, "%s.%s", mod, full);
+      }
+      bindname = ts_node_is_null(alias) ? full : text(p, alias);
+    } else {
+      v = mk(p, V_MOD, span_of(c));
+      if (ts_node_is_null(alias)) {
+        /* import a.b.c binds a */
+        const char *dot = strchr(full, '.');
+        v->s = dot ? nnl_arena_strndup(p->a, full, (size_t)(dot - full)) : full;
+        bindname = v->s;
+      } else {
+        v->s = full;
+        bindname = text(p, alias);
+      }
+    }
+    if (p->taint > 0 && (p->locals ? scope_get(p->locals, bindname) : scope_get(&p->globals, bindname)))
+      continue; /* a fallback import: keep the first */
+    scope_set(p->locals ? p->locals : &p->globals, bindname, v);
+  }
+  nnl_array_free(&ks);
+}
+
+/* What a class derives from: 1 keras.Model, 2 keras.layers.Layer, else 0. */
+static void superclass_kind(py *p, TSNode cls, uint8_t *kind) {
+  *kind = 0;
+  TSNode sup = field(cls, "superclasses");
+  if (ts_node_is_null(sup)) return;
+  nodes ks = {0};
+  kids(p, sup, &ks);
+  for (uint32_t i = 0; i < ks.len; i++) {
+    if (is(ks.items[i], "keyword_argument")) continue;
+    val *b = eval(p, ks.items[i]);
+    if (b->k == V_MOD) {
+      const char *q = canon(p, b->s);
+      const char *last = last_part(q);
+      if (strncmp(q, "keras.", 6) == 0) {
+        if (!strcmp(last, "Model") || !strcmp(last, "Sequential")) *kind = 1;
+        else if (!strcmp(last, "Layer")) *kind = 2;
+      }
+    } else if (b->k == V_CLASS && b->cls_kind) {
+      *kind = b->cls_kind;
+    }
+  }
+  nnl_array_free(&ks);
+}
+
+static flow exec_stmt(py *p, TSNode s);
+
+/* Run the statements of a block (or module) in order. */
+static flow exec_block(py *p, TSNode n) {
+  if (ts_node_is_null(n)) return F_NEXT;
+  if (p->nest >= MAX_NEST) {
+    p->gave_up = true;
+    return F_NEXT;
+  }
+  p->nest++;
+  nodes ks = {0};
+  kids(p, n, &ks);
+  flow f = F_NEXT;
+  for (uint32_t i = 0; i < ks.len && f == F_NEXT && !p->gave_up; i++)
+    f = exec_stmt(p, ks.items[i]);
+  nnl_array_free(&ks);
+  p->nest--;
+  return f;
+}
+
+/* A branch the interpreter cannot decide: run it with every assignment
+ * unknown and every model it changes dynamic. */
+static flow exec_tainted(py *p, TSNode body) {
+  p->taint++;
+  flow f = exec_block(p, body);
+  p->taint--;
+  (void)f;
+  return F_NEXT;
+}
+
+static flow exec_if(py *p, TSNode s) {
+  int c = truth(eval(p, field(s, "condition")));
+  if (c == 1) return exec_block(p, field(s, "consequence"));
+  if (c < 0) exec_tainted(p, field(s, "consequence"));
+  nodes ks = {0};
+  kids(p, s, &ks);
+  flow f = F_NEXT;
+  for (uint32_t i = 0; i < ks.len; i++) {
+    TSNode k = ks.items[i];
+    if (is(k, "elif_clause")) {
+      if (c == 1) break;
+      int e = c < 0 ? -1 : truth(eval(p, field(k, "condition")));
+      if (e < 0) { c = -1; exec_tainted(p, field(k, "consequence")); }
+      else if (e == 1) { f = exec_block(p, field(k, "consequence")); c = 1; break; }
+    } else if (is(k, "else_clause")) {
+      if (c == 0) f = exec_block(p, field(k, "body"));
+      else if (c < 0) exec_tainted(p, field(k, "body"));
+    }
+  }
+  nnl_array_free(&ks);
+  return f;
+}
+
+static flow exec_for(py *p, TSNode s) {
+  val *it = eval(p, field(s, "right"));
+  TSNode left = field(s, "left"), body = field(s, "body");
+  if (it->k == V_SEQ && !it->seq->unknown && it->seq->it.len <= MAX_ITERS) {
+    uint32_t n = it->seq->it.len;
+    for (uint32_t i = 0; i < n && !p->gave_up; i++) {
+      bind(p, left, it->seq->it.items[i], 0);
+      flow f = exec_block(p, body);
+      if (f == F_BREAK) return F_NEXT;
+      if (f == F_RETURN) return f;
+    }
+    TSNode alt = field(s, "alternative");
+    if (!ts_node_is_null(alt)) exec_block(p, alt);
+    return F_NEXT;
+  }
+  bind(p, left, unk(p, it->at), 0);
+  exec_tainted(p, body);
+  /* names assigned in the body are unknown after it */
+  return F_NEXT;
+}
+
+static flow exec_stmt(py *p, TSNode s) {
+  if (!spend(p)) return F_NEXT;
+  const char *t = ts_node_type(s);
+  if (!strcmp(t, "expression_statement")) {
+    nodes ks = {0};
+    kids(p, s, &ks);
+    for (uint32_t i = 0; i < ks.len; i++) {
+      TSNode e = ks.items[i];
+      if (is(e, "assignment")) {
+        TSNode r = field(e, "right");
+        val *v = ts_node_is_null(r) ? unk(p, span_of(e)) : eval(p, r);
+        bind(p, field(e, "left"), v, 0);
+      } else if (is(e, "augmented_assignment")) {
+        TSNode l = field(e, "left");
+        val *cur = eval(p, l);
+        val *r = eval(p, field(e, "right"));
+        char op[4] = {0};
+        nnl_span o = span_of(field(e, "operator"));
+        if (o.len >= 2 && o.len - 1 < sizeof op) memcpy(op, p->src + o.off, o.len - 1);
+        bind(p, l, binop(p, op, cur, r, span_of(e)), 0);
+      } else if (!is(e, "string")) {
+        eval(p, e);
+      }
+    }
+    nnl_array_free(&ks);
+    return F_NEXT;
+  }
+  if (!strcmp(t, "import_statement") || !strcmp(t, "import_from_statement")) {
+    import_stmt(p, s);
+    return F_NEXT;
+  }
+  if (!strcmp(t, "function_definition")) {
+    val *v = mk(p, V_FUNC, span_of(s));
+    v->node = s;
+    if (!p->locals && p->calls == 0) nnl_array_push(&p->funcs, v);
+    bind_name(p, text(p, field(s, "name")), v);
+    return F_NEXT;
+  }
+  if (!strcmp(t, "class_definition")) {
+    val *v = mk(p, V_CLASS, span_of(s));
+    v->node = s;
+    superclass_kind(p, s, &v->cls_kind);
+    bind_name(p, text(p, field(s, "name")), v);
+    return F_NEXT;
+  }
+  if (!strcmp(t, "decorated_definition")) return exec_stmt(p, field(s, "definition"));
+  if (!strcmp(t, "if_statement")) return exec_if(p, s);
+  if (!strcmp(t, "for_statement")) return exec_for(p, s);
+  if (!strcmp(t, "while_statement")) return exec_tainted(p, field(s, "body"));
+  if (!strcmp(t, "with_statement")) return exec_block(p, field(s, "body"));
+  if (!strcmp(t, "try_statement")) {
+    flow f = exec_block(p, field(s, "body"));
+    nodes ks = {0};
+    kids(p, s, &ks);
+    for (uint32_t i = 0; i < ks.len; i++) {
+      TSNode k = ks.items[i];
+      if (is(k, "except_clause")) {
+        nodes b = {0};
+        kids(p, k, &b);
+        if (b.len) exec_tainted(p, b.items[b.len - 1]);
+        nnl_array_free(&b);
+      } else if (is(k, "else_clause") && f == F_NEXT) {
+        f = exec_block(p, field(k, "body"));
+      } else if (is(k, "finally_clause")) {
+        nodes b = {0};
+        kids(p, k, &b);
+        if (b.len) exec_block(p, b.items[b.len - 1]);
+        nnl_array_free(&b);
+      }
+    }
+    nnl_array_free(&ks);
+    return f;
+  }
+  if (!strcmp(t, "return_statement")) {
+    nodes ks = {0};
+    kids(p, s, &ks);
+    val *v = ks.len ? eval(p, ks.items[0]) : &NONE_V;
+    nnl_array_free(&ks);
+    if (p->taint > 0) {
+      p->ret_unknown = true;
+      return F_NEXT;
+    }
+    p->ret = v;
+    return F_RETURN;
+  }
+  if (!strcmp(t, "break_statement")) return p->taint ? F_NEXT : F_BREAK;
+  if (!strcmp(t, "continue_statement")) return p->taint ? F_NEXT : F_CONTINUE;
+  if (!strcmp(t, "block")) return exec_block(p, s);
+  return F_NEXT; /* pass, global, assert, raise, print, del, ... */
+}
+
+/* ---- values to keras.c's nnl_kval ---- */
+static void to_kval(py *p, val *v, nnl_kval *out, int depth);
+
+/* The arguments of a call as nnl_karg: positional ones named through
+ * nnl_keras_positional(cls), keyword ones as written; a *args or **kwargs
+ * makes the usual keys unknown when not written. */
+static nnl_karg *to_kargs(py *p, const char *cls, pargs *a, size_t *n, int depth) {
+  static const char *const splat_keys[] = {
+      "activation", "kernel_initializer", "init", "kernel_regularizer",
+      "W_regularizer", "units", "filters", "rate", "optimizer", "loss",
+      "metrics", "batch_size", "epochs", "validation_split",
+      "validation_data", "learning_rate", "clipnorm", "clipvalue",
+      "global_clipnorm", "weight_decay", "from_logits", "dtype", NULL};
+  size_t cap = a->pos.len + a->kw.len + (a->kw_splat || a->pos_splat >= 0 ? 24 : 0);
+  nnl_karg *out = nnl_arena_alloc(p->a, (cap ? cap : 1) * sizeof *out);
+  size_t k = 0;
+  for (uint32_t i = 0; i < a->kw.len; i++) {
+    out[k].key = a->kw.items[i];
+    out[k].key_at = a->kw_at.items[i];
+    to_kval(p, a->kwv.items[i], &out[k].v, depth + 1);
+    k++;
+  }
+  for (uint32_t i = 0; i < a->pos.len; i++) {
+    if (a->pos_splat >= 0 && (int)i >= a->pos_splat) break;
+    const char *key = nnl_keras_positional(cls, i);
+    if (!key || nnl_karg_find(out, k, key)) continue;
+    out[k].key = key;
+    out[k].key_at = a->pos.items[i]->at;
+    to_kval(p, a->pos.items[i], &out[k].v, depth + 1);
+    k++;
+  }
+  if (a->kw_splat || a->pos_splat >= 0)
+    for (const char *const *s = splat_keys; *s; s++)
+      if (!nnl_karg_find(out, k, *s)) {
+        out[k].key = *s;
+        out[k].key_at = a->at;
+        out[k].v = (nnl_kval){.kind = NNL_KV_UNKNOWN, .at = a->at};
+        k++;
+      }
+  *n = k;
+  return out;
+}
+
+static void to_kval(py *p, val *v, nnl_kval *out, int depth) {
+  *out = (nnl_kval){.kind = NNL_KV_UNKNOWN, .at = v ? v->at : NNL_NOSPAN};
+  if (!v || depth > MAX_KVAL_DEPTH) return;
+  switch (v->k) {
+  case V_NONE: out->kind = NNL_KV_NULL; return;
+  case V_BOOL: out->kind = NNL_KV_BOOL, out->b = v->b; return;
+  case V_NUM: out->kind = NNL_KV_NUM, out->num = v->n; return;
+  case V_STR: out->kind = NNL_KV_STR, out->str = v->s; return;
+  case V_CODE: out->kind = NNL_KV_STR, out->str = v->s; return;
+  case V_SEQ: {
+    if (v->seq->unknown) return;
+    nnl_karg *items = nnl_arena_alloc(p->a, (v->seq->it.len + 1) * sizeof *items);
+    for (uint32_t i = 0; i < v->seq->it.len; i++)
+      to_kval(p, v->seq->it.items[i], &items[i].v, depth + 1);
+    out->kind = NNL_KV_LIST, out->items = items, out->n = v->seq->it.len;
+    return;
+  }
+  case V_DICT: {
+    nnl_karg *items = nnl_arena_alloc(p->a, (v->dict->keys.len + 1) * sizeof *items);
+    for (uint32_t i = 0; i < v->dict->keys.len; i++) {
+      items[i].key = v->dict->keys.items[i];
+      to_kval(p, v->dict->vals.items[i], &items[i].v, depth + 1);
+    }
+    out->kind = NNL_KV_DICT, out->items = items, out->n = v->dict->keys.len;
+    return;
+  }
+  case V_MOD: {
+    /* a Keras function or class named, not called: activation=tf.nn.relu,
+     * loss=keras.losses.mse, kernel_initializer=initializers.he_normal */
+    const char *q = canon(p, v->s);
+    if (strncmp(q, "keras.", 6) == 0 || strncmp(q, "tensorflow.", 11) == 0) {
+      out->kind = NNL_KV_STR;
+      out->str = nnl_arena_strdup(p->a, last_part(q));
+    }
+    return;
+  }
+  case V_OBJ: {
+    pobj *o = v->obj;
+    if (o->cat == O_OPAQUE || o->cat == O_AUGMENT || o->cat == O_OTHER) return;
+    size_t n;
+    nnl_karg *items = to_kargs(p, o->cls, o->a, &n, depth);
+    out->kind = NNL_KV_DICT;
+    out->str = o->cls;
+    out->str_at = o->cls_at;
+    out->items = items;
+    out->n = (uint32_t)n;
+    return;
+  }
+  default: return;
+  }
+}
+
+/* ---- models to IR ---- */
+
+/* An opaque layer: nothing is known of it, and it might regularize. */
+static nnl_layer *opaque_layer(nnl_model *m, const char *cls, nnl_span at) {
+  nnl_layer *l = nnl_keras_add_layer(m, cls ? cls : "Custom", at, NULL, 0);
+  l->op = NNL_OP_OPAQUE;
+  l->at = at;
+  l->kernel_regularizer.state = NNL_UNKNOWN;
+  l->kernel_regularizer.at = at;
+  return l;
+}
+
+/* One layer from a value in a Sequential list or a graph node's layer. */
+static nnl_layer *layer_of(py *p, nnl_model *m, pobj *o, nnl_span at) {
+  if (!o) return opaque_layer(m, NULL, at);
+  if (o->cat != O_LAYER) return opaque_layer(m, o->cls, at);
+  size_t n;
+  nnl_karg *args = to_kargs(p, o->cls, o->a, &n, 0);
+  nnl_layer *l = nnl_keras_add_layer(m, o->cls, o->cls_at, args, n);
+  l->at = at;
+  const nnl_kval *nm = nnl_karg_find(args, n, "name");
+  if (nm && nm->kind == NNL_KV_STR)
+    l->name = (nnl_str){nm->str, nm->at, NNL_KNOWN};
+  return l;
+}
+
+static void add_input(py *p, nnl_model *m, pobj *o, nnl_span at) {
+  size_t n = 0;
+  nnl_karg *args = o && o->a ? to_kargs(p, "Input", o->a, &n, 0) : NULL;
+  nnl_input *in = nnl_keras_add_input(m, args, n, at);
+  if (!o || !o->a || (o->a->pos.len == 0 && o->a->kw.len == 0)) {
+    /* an input nnlint made up (a subclassed model's call argument, a
+     * pretrained model's input): nothing is known of it */
+    in->dtype = (nnl_str){NULL, at, NNL_UNKNOWN};
+    in->kind = (nnl_str){NULL, at, NNL_UNKNOWN};
+  }
+}
+
+static void seq_to_ir(py *p, pmodel *pm, nnl_model *m) {
+  for (uint32_t i = 0; i < pm->seq.len; i++) {
+    val *v = pm->seq.items[i];
+    if (v->k == V_OBJ && v->obj->cat == O_INPUT) {
+      if (m->inputs.len == 0 && m->layers.len == 0) add_input(p, m, v->obj, v->at);
+      continue;
+    }
+    if (v->k == V_TENSOR && v->tensor >= 0 && p->nodes.items[v->tensor].o &&
+        p->nodes.items[v->tensor].o->cat == O_INPUT) { /* keras.Input(...) */
+      if (m->inputs.len == 0 && m->layers.len == 0)
+        add_input(p, m, p->nodes.items[v->tensor].o, v->at);
+      continue;
+    }
+    if (v->k == V_OBJ && v->obj->cat == O_LAYER && m->layers.len == 0 &&
+        m->inputs.len == 0) {
+      size_t n;
+      nnl_karg *args = to_kargs(p, v->obj->cls, v->obj->a, &n, 0);
+      if (nnl_keras_args_declare_input(args, n))
+        nnl_keras_add_input(m, args, n, v->at);
+    }
+    if (v->k == V_OBJ) layer_of(p, m, v->obj, v->at);
+    else opaque_layer(m, v->k == V_MODEL ? "Model" : NULL, v->at);
+  }
+}
+
+/* Functional: the nodes reachable backward from the outputs, in creation
+ * order (which is topological: a node is made after its inputs). */
+static void graph_to_ir(py *p, pmodel *pm, nnl_model *m) {
+  uint32_t n = p->nodes.len;
+  int32_t *map = nnl_xmalloc((n ? n : 1) * sizeof *map);
+  uint8_t *seen = nnl_xcalloc(n ? n : 1, 1);
+  NNL_ARRAY(int32_t) stack = {0};
+  for (uint32_t i = 0; i < pm->outs.len; i++)
+    if (pm->outs.items[i] >= 0) nnl_array_push(&stack, pm->outs.items[i]);
+  while (stack.len) {
+    int32_t id = stack.items[--stack.len];
+    if (id < 0 || (uint32_t)id >= n || seen[id]) continue;
+    seen[id] = 1;
+    gnode *g = &p->nodes.items[id];
+    for (uint32_t k = 0; k < g->nin; k++) nnl_array_push(&stack, g->in[k]);
+  }
+  nnl_array_free(&stack);
+  /* declared inputs first, in their order, then any other reached */
+  for (uint32_t i = 0; i < pm->ins.len; i++) {
+    int32_t id = pm->ins.items[i];
+    if (id < 0 || (uint32_t)id >= n || seen[id] != 1) continue;
+    gnode *g = &p->nodes.items[id];
+    if (!g->o || g->o->cat != O_INPUT) continue;
+    map[id] = NNL_REF_INPUT(m->inputs.len);
+    add_input(p, m, g->o, g->at);
+    seen[id] = 2;
+  }
+  for (uint32_t id = 0; id < n; id++) {
+    if (seen[id] != 1) continue;
+    gnode *g = &p->nodes.items[id];
+    if (g->o && g->o->cat == O_INPUT && g->nin == 0) {
+      map[id] = NNL_REF_INPUT(m->inputs.len);
+      add_input(p, m, g->o, g->at);
+      continue;
+    }
+    nnl_layer *l = layer_of(p, m, g->o, g->at);
+    map[id] = (int32_t)(m->layers.len - 1);
+    l->n_inputs = 0;
+    l->inputs = nnl_arena_alloc(m->arena, (g->nin ? g->nin : 1) * sizeof *l->inputs);
+    for (uint32_t k = 0; k < g->nin; k++) {
+      int32_t src = g->in[k];
+      if (src >= 0 && (uint32_t)src < n && seen[src]) l->inputs[l->n_inputs++] = map[src];
+    }
+  }
+  for (uint32_t i = 0; i < pm->outs.len; i++) {
+    int32_t id = pm->outs.items[i];
+    if (id < 0 || (uint32_t)id >= n || !seen[id] || NNL_REF_IS_INPUT(map[id])) continue;
+    nnl_output *o = nnl_ir_add_output(m);
+    o->at = p->nodes.items[id].at;
+    o->layer = map[id];
+  }
+  free(map);
+  free(seen);
+}
+
+static void model_to_ir(py *p, pmodel *pm) {
+  nnl_model *m = nnl_ir_model_new(&p->doc->arena);
+  m->at = pm->at;
+  if (pm->name && pm->name->k == V_STR)
+    m->name = (nnl_str){pm->name->s, pm->name->at, NNL_KNOWN};
+  if (pm->kind == M_SEQ) seq_to_ir(p, pm, m);
+  else graph_to_ir(p, pm, m);
+  if (pm->compile) {
+    size_t n;
+    nnl_karg *args = to_kargs(p, "compile", pm->compile, &n, 0);
+    nnl_keras_set_compile(m, args, n, pm->compile->at);
+  }
+  if (pm->fit) {
+    size_t n;
+    bool gen = strcmp(pm->fit_method, "fit_generator") == 0;
+    nnl_karg *args = to_kargs(p, gen ? "fit_generator" : "fit", pm->fit, &n, 0);
+    if (gen) { /* fit_generator(generator, steps_per_epoch, epochs, ...) */
+      val *e = arg(pm->fit, 2, "epochs", "nb_epoch");
+      if (e && !nnl_karg_find(args, n, "epochs")) {
+        nnl_karg *more = nnl_arena_alloc(p->a, (n + 1) * sizeof *more);
+        memcpy(more, args, n * sizeof *more);
+        more[n].key = "epochs";
+        more[n].key_at = e->at;
+        to_kval(p, e, &more[n].v, 0);
+        args = more, n++;
+      }
+    }
+    nnl_training *t = &m->training;
+    nnl_keras_set_fit(m, args, n, pm->fit->at);
+    if (t->validation.state == NNL_ABSENT && !pm->fit->kw_splat) {
+      /* the fit call says there is no validation */
+      t->validation = (nnl_flag){false, pm->fit->at, NNL_KNOWN};
+    }
+  }
+  if (nnl_span_ok(pm->eval_at) && !(m->training.validation.state == NNL_KNOWN &&
+                                     m->training.validation.v)) {
+    /* evaluate() on held-out data checks the results */
+    m->training.validation = (nnl_flag){true, pm->eval_at, NNL_KNOWN};
+  }
+  if (pm->augmented || p->augment_seen) {
+    m->training.augmentation.state = NNL_UNKNOWN;
+    m->training.augmentation.at = pm->at;
+  }
+  nnl_array_push(&p->doc->models, m);
+}
+
+/* ---- the front end ---- */
+
+/* The first ERROR or MISSING node under n (depth-first, iterative). */
+static bool first_error(TSNode root, TSNode *out) {
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  bool found = false;
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&c);
+    if (ts_node_is_missing(n) || is(n, "ERROR")) {
+      *out = n;
+      found = true;
+      break;
+    }
+    if (ts_node_has_error(n) && ts_tree_cursor_goto_first_child(&c)) continue;
+    bool moved = false;
+    while (!(moved = ts_tree_cursor_goto_next_sibling(&c)))
+      if (!ts_tree_cursor_goto_parent(&c)) break;
+    if (!moved) break;
+  }
+  ts_tree_cursor_delete(&c);
+  return found;
+}
+
+static bool mentions_keras(const char *s, size_t len) {
+  return memmem(s, len, "keras", 5) || memmem(s, len, "tensorflow", 10);
+}
+
 int nnl_parse_keras_py(nnl_ctx *cx, nnl_doc *doc) {
-  (void)cx;
-  doc->skipped = true;
-  doc->skip_reason = "Keras Python front end not built yet";
-  return 0;
+  if (!mentions_keras(doc->src, doc->len)) {
+    doc->skipped = true;
+    doc->skip_reason = "Python file that does not use Keras";
+    return 0;
+  }
+  if (doc->len > UINT32_MAX - 1) {
+    nnl_report_bad_input(cx, doc, (nnl_span){0, 0}, "file too large");
+    return -1;
+  }
+  TSParser *parser = ts_parser_new();
+  ts_parser_set_language(parser, tree_sitter_python());
+  TSTree *tree = ts_parser_parse_string(parser, NULL, doc->src, (uint32_t)doc->len);
+  if (!tree) {
+    ts_parser_delete(parser);
+    nnl_report_bad_input(cx, doc, (nnl_span){0, 0}, "the Python parser failed");
+    return -1;
+  }
+  TSNode root = ts_tree_root_node(tree);
+  py P = {.cx = cx, .doc = doc, .a = &doc->arena, .src = doc->src};
+  py *p = &P;
+  p->budget = 500000 + (uint64_t)doc->len * 16;
+  p->mem_budget = p->a->total + ((size_t)64 << 20) + doc->len * 64;
+  p->cur = ts_tree_cursor_new(root);
+  int rc = 0;
+
+  /* imports first: a file that imports neither keras nor tensorflow is
+   * not a Keras file */
+  bool keras = false;
+  {
+    nodes ks = {0};
+    kids(p, root, &ks);
+    for (uint32_t i = 0; i < ks.len && !keras; i++) {
+      TSNode s = ks.items[i];
+      if (is(s, "import_statement") || is(s, "import_from_statement")) {
+        nnl_span sp = span_of(s);
+        if (memmem(p->src + sp.off, sp.len, "keras", 5) ||
+            memmem(p->src + sp.off, sp.len, "tensorflow", 10))
+          keras = true;
+      } else if (is(s, "try_statement") || is(s, "if_statement")) {
+        nnl_span sp = span_of(s);
+        const char *x = p->src + sp.off;
+        if ((memmem(x, sp.len, "import", 6)) &&
+            (memmem(x, sp.len, "keras", 5) || memmem(x, sp.len, "tensorflow", 10)))
+          keras = true;
+      }
+    }
+    nnl_array_free(&ks);
+  }
+  if (!keras) {
+    doc->skipped = true;
+    doc->skip_reason = "Python file that does not import keras or tensorflow";
+    goto done;
+  }
+  if (ts_node_has_error(root)) {
+    TSNode e;
+    if (first_error(root, &e)) {
+      nnl_span sp = span_of(e);
+      if (ts_node_is_missing(e))
+        nnl_report_bad_input(cx, doc, sp, "Python syntax error: missing '%s'",
+                             ts_node_type(e));
+      else
+        nnl_report_bad_input(cx, doc, sp.len ? (nnl_span){sp.off, sp.len > 40 ? 1 : sp.len} : sp,
+                             "Python syntax error");
+      rc = -1;
+      goto done;
+    }
+  }
+
+  {
+    val *nm = mk(p, V_STR, NNL_NOSPAN);
+    nm->s = "__main__";
+    scope_set(&p->globals, "__name__", nm);
+  }
+  exec_block(p, root);
+  /* functions that build a model but are never called: run them once with
+   * their default arguments (others unknown) */
+  for (uint32_t i = 0; i < p->funcs.len && !p->gave_up; i++) {
+    val *f = p->funcs.items[i];
+    if (was_called(p, f->node)) continue;
+    nnl_span sp = span_of(f->node);
+    const char *x = p->src + sp.off;
+    if (!memmem(x, sp.len, "Sequential", 10) && !memmem(x, sp.len, "Model", 5)) continue;
+    pargs *a = new_args(p, span_of(field(f->node, "name")));
+    call_func(p, f->node, NULL, a, a->at);
+  }
+  if (!p->gave_up)
+    for (uint32_t i = 0; i < p->models.len; i++) {
+      pmodel *pm = p->models.items[i];
+      if (pm->dynamic) continue;
+      if (pm->kind == M_SEQ && pm->seq.len == 0) continue;
+      model_to_ir(p, pm);
+    }
+
+done:
+  scope_free(&p->globals);
+  nnl_array_free(&p->nodes);
+  nnl_array_free(&p->models);
+  nnl_array_free(&p->funcs);
+  nnl_array_free(&p->star);
+  nnl_array_free(&p->called);
+  ts_tree_cursor_delete(&p->cur);
+  ts_tree_delete(tree);
+  ts_parser_delete(parser);
+  return rc;
 }

@@ -36,10 +36,12 @@ struct ynode {
   uint8_t tag;   /* T_* */
   uint8_t open : 1; /* collection not finished (an alias to it recurses) */
   uint8_t flow : 1;
+  uint8_t keyed : 1; /* a mapping key scalar: `key` is its normalized form */
   uint32_t n;     /* scalar: bytes; collection: children */
   nnl_span at;
   uint32_t size;  /* nodes a walk visits, aliases expanded (saturating) */
   const char *s;  /* scalar text (NUL-terminated) */
+  const char *key; /* keyed: s normalized as key_of does, NULL if too long */
   ynode *kids;    /* first child; Y_ALIAS: the anchored node */
   ynode *next;
 };
@@ -203,6 +205,18 @@ static const char *tree_str(yp *p, const char *s, size_t n) {
   return o;
 }
 
+/* A mapping key normalized once, as nnl_name_key does into a 64-byte
+ * buffer: s itself when it is already lower case without '_' or '-',
+ * NULL when too long. */
+static const char *norm_key(yp *p, const char *s) {
+  const char *q = s;
+  while (*q && *q != '_' && *q != '-' && !(*q >= 'A' && *q <= 'Z')) q++;
+  if (!*q) return q - s <= 62 ? s : NULL;
+  char buf[64];
+  if (!nnl_name_key(s, buf, sizeof buf)) return NULL;
+  return tree_str(p, buf, strlen(buf));
+}
+
 /* Append n to the open collection at depth-1 (last[] holds each open
  * collection's last child), or make it the document's root. */
 static void attach(ynode **stack, ynode **last, uint32_t depth, ynode **root,
@@ -294,6 +308,10 @@ static int read_stream(yp *p, uint32_t *specs) {
                  : (uint32_t)ev.data.scalar.length;
       n->size = 1;
       attach(stack, last, depth, &root, n);
+      if (depth && stack[depth - 1]->kind == Y_MAP && (stack[depth - 1]->n & 1)) {
+        n->keyed = 1; /* an odd child of a mapping is a key */
+        n->key = norm_key(p, n->s);
+      }
       if (depth) stack[depth - 1]->size = sat_add(stack[depth - 1]->size, 1);
       anchor(p, ev.data.scalar.anchor, n);
       break;
@@ -388,6 +406,7 @@ static bool is_null(ynode *v) {
   if (v->tag == T_NULL) return true;
   if (!v->plain || v->tag != T_NONE) return false;
   const char *s = v->s;
+  if (*s && *s != '~' && *s != 'n' && *s != 'N') return false;
   return !*s || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
          strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
 }
@@ -399,6 +418,11 @@ static int as_bool(ynode *v) {
   static const char *const no[] = {"false", "False", "FALSE", "no", "No",
                                    "NO",    "off",   "Off",   "OFF"};
   if (!v || v->kind != Y_SCALAR || !(v->plain || v->tag == T_BOOL)) return -1;
+  switch (v->s[0]) { /* the first letters of the words below */
+  case 't': case 'T': case 'y': case 'Y': case 'o': case 'O':
+  case 'f': case 'F': case 'n': case 'N': break;
+  default: return -1;
+  }
   for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
     if (strcmp(v->s, yes[i]) == 0) return 1;
     if (strcmp(v->s, no[i]) == 0) return 0;
@@ -413,6 +437,9 @@ static bool parse_number(const char *s, double *out) {
   char buf[80];
   size_t n = 0;
   bool neg = false;
+  /* anything else cannot be read as a number (checked below) */
+  if (!((*s >= '0' && *s <= '9') || *s == '.' || *s == '+' || *s == '-'))
+    return false;
   if (*s == '+' || *s == '-') neg = *s++ == '-';
   if (strcmp(s, ".inf") == 0 || strcmp(s, ".Inf") == 0 ||
       strcmp(s, ".INF") == 0) {
@@ -459,7 +486,10 @@ static bool parse_number(const char *s, double *out) {
  * interpolation (${...}, {{ ... }}) of a templated config. */
 static bool unresolved(ynode *v) {
   if (v->tag == T_OTHER) return true;
-  return v->kind == Y_SCALAR && (strstr(v->s, "${") || strstr(v->s, "{{"));
+  if (v->kind != Y_SCALAR) return false;
+  for (const char *q = strchr(v->s, '{'); q; q = strchr(q + 1, '{'))
+    if (q > v->s && (q[-1] == '$' || q[-1] == '{')) return true; /* ${ {{ */
+  return false;
 }
 
 static const char *kind_name(ynode *v) {
@@ -550,15 +580,17 @@ static int get_flag(yp *p, ynode *v, nnl_flag *out, const char *what) {
 /* The key of a mapping pair, normalized like model vocabulary
  * ("kernel_initializer" -> "kernelinitializer"); false for keys that are
  * not short scalars. */
-static bool key_of(ynode *k, char *buf, size_t cap) {
+static const char *key_of(ynode *k, char *buf, size_t cap) {
   k = deref(k);
-  if (!k || k->kind != Y_SCALAR) return false;
-  return nnl_name_key(k->s, buf, cap);
+  if (!k || k->kind != Y_SCALAR) return NULL;
+  if (k->keyed) return k->key; /* normalized when the tree was built */
+  return nnl_name_key(k->s, buf, cap) ? buf : NULL;
 }
 
 static bool is_merge_key(ynode *k) {
   k = deref(k);
-  return k && k->kind == Y_SCALAR && k->plain && strcmp(k->s, "<<") == 0;
+  return k && k->kind == Y_SCALAR && k->plain && k->s[0] == '<' &&
+         k->s[1] == '<' && k->s[2] == '\0';
 }
 
 /* Looks a key up in a mapping (merge keys included; explicit keys win). */
@@ -567,8 +599,10 @@ static ynode *map_get(ynode *map, const char *key, int depth) {
   if (!map || map->kind != Y_MAP || depth > MAX_MERGE_DEPTH) return NULL;
   char buf[64];
   ynode *found = NULL;
-  for (ynode *k = map->kids; k && k->next; k = k->next->next)
-    if (key_of(k, buf, sizeof buf) && strcmp(buf, key) == 0) found = k->next;
+  for (ynode *k = map->kids; k && k->next; k = k->next->next) {
+    const char *kk = key_of(k, buf, sizeof buf);
+    if (kk && kk[0] == key[0] && strcmp(kk, key) == 0) found = k->next;
+  }
   if (found) return found;
   for (ynode *k = map->kids; k && k->next; k = k->next->next) {
     if (!is_merge_key(k)) continue;
@@ -613,9 +647,10 @@ static int each_pair(yp *p, ynode *map, pair_fn fn, void *obj, int depth) {
       TRY(each_pair(p, m, fn, obj, depth + 1));
     }
   }
-  char key[64];
+  char buf[64];
   for (ynode *k = map->kids; k && k->next; k = k->next->next) {
-    if (is_merge_key(k) || !key_of(k, key, sizeof key)) continue;
+    const char *key;
+    if (is_merge_key(k) || !(key = key_of(k, buf, sizeof buf))) continue;
     TRY(fn(p, obj, key, k->next));
   }
   return 0;
@@ -878,7 +913,8 @@ typedef struct lspec {
   nnl_num units, emb_dim, num_features;
 } lspec;
 
-#define K(s) (strcmp(key, s) == 0)
+/* key is s (the first byte decides most comparisons) */
+#define K(s) (key[0] == (s)[0] && strcmp(key, s) == 0)
 
 /* layers[*] -> {type, name, inputs, activation, units | filters |
  *   out_features | out_channels | ..., kernel_initializer, bias_initializer,

@@ -1,49 +1,96 @@
 /*
  * report.c - the reporter object and what every output format shares:
- * diagnostic order and the byte-offset -> line/column conversion.
+ * diagnostic order, the byte-offset -> line/column conversion, and the
+ * paths and URIs that the machine formats print.
  *
  *   nnl_diag[] (byte spans, doc arena) --sort, convert--> text.c | json.c
+ *                                        | sarif.c | github.c | lsp.c
  *
  * The IR and the diagnostics keep byte offsets; this is the one place that
  * turns them into 1-based lines and 1-based Unicode code point columns (an
  * invalid UTF-8 byte counts as one column).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report.h"
+
+/* ---- the formats, defined once ----
+ * Each row: the name --format takes, and the format's entry points (NULL:
+ * nothing to do at that step). */
+static const struct format {
+  const char *name;
+  void (*begin)(nnl_reporter *r);
+  void (*doc)(nnl_reporter *r, nnl_doc *doc);
+  void (*unreadable)(nnl_reporter *r, const char *path, const char *msg);
+  void (*finish)(nnl_reporter *r);
+} formats[] = {
+    [NNL_OUT_TEXT] = {"text", NULL, nnl_text_doc, nnl_text_unreadable,
+                      nnl_text_finish},
+    [NNL_OUT_JSON] = {"json", nnl_json_begin, nnl_json_doc,
+                      nnl_json_unreadable, nnl_json_finish},
+    [NNL_OUT_SARIF] = {"sarif", nnl_sarif_begin, nnl_sarif_doc,
+                       nnl_sarif_unreadable, nnl_sarif_finish},
+    [NNL_OUT_GITHUB] = {"github", NULL, nnl_github_doc, nnl_github_unreadable,
+                        NULL},
+    [NNL_OUT_LSP] = {"lsp", nnl_lsp_begin, nnl_lsp_doc, nnl_lsp_unreadable,
+                     nnl_lsp_finish},
+};
+#define N_FORMATS (sizeof formats / sizeof *formats)
+
+int nnl_output_format_parse(const char *name) {
+  for (size_t i = 0; i < N_FORMATS; i++)
+    if (formats[i].name && strcmp(formats[i].name, name) == 0) return (int)i;
+  return -1;
+}
+
+const char *nnl_output_format_names(void) {
+  static char names[128];
+  if (!names[0]) {
+    nnl_buf b = {0};
+    for (size_t i = 0; i < N_FORMATS; i++) {
+      if (i) nnl_buf_puts(&b, i + 1 == N_FORMATS ? " or " : ", ");
+      nnl_buf_puts(&b, formats[i].name);
+    }
+    snprintf(names, sizeof names, "%s", nnl_buf_str(&b));
+    nnl_buf_free(&b);
+  }
+  return names;
+}
+
+static const struct format *format_of(const nnl_reporter *r) {
+  return (size_t)r->format < N_FORMATS ? &formats[r->format]
+                                       : &formats[NNL_OUT_TEXT];
+}
 
 nnl_reporter *nnl_reporter_new(nnl_output_format f, FILE *out, bool color) {
   nnl_reporter *r = nnl_xcalloc(1, sizeof *r);
   r->format = f;
   r->out = out;
   r->color = color;
-  if (f == NNL_OUT_JSON) nnl_json_begin(r);
+  if (format_of(r)->begin) format_of(r)->begin(r);
   return r;
 }
 
+void nnl_reporter_set_rules(nnl_reporter *r, const nnl_ruleset *rs) {
+  r->rules = rs;
+}
+
 void nnl_reporter_doc(nnl_reporter *r, nnl_doc *doc) {
-  if (r->format == NNL_OUT_JSON)
-    nnl_json_doc(r, doc);
-  else
-    nnl_text_doc(r, doc);
+  format_of(r)->doc(r, doc);
 }
 
 void nnl_reporter_unreadable(nnl_reporter *r, const char *path,
                              const char *msg) {
   r->n_error++;
-  if (r->format == NNL_OUT_JSON)
-    nnl_json_unreadable(r, path, msg);
-  else
-    nnl_text_unreadable(r, path, msg);
+  format_of(r)->unreadable(r, path, msg);
 }
 
 void nnl_reporter_finish(nnl_reporter *r) {
   if (!r) return;
-  if (r->format == NNL_OUT_JSON)
-    nnl_json_finish(r);
-  else
-    nnl_text_finish(r);
+  if (format_of(r)->finish) format_of(r)->finish(r);
   fflush(r->out);
   free(r);
 }
@@ -176,4 +223,104 @@ void nnl_report_position(nnl_doc *doc, const nnl_diag *dg, nnl_report_pos *p) {
   } else {
     point(doc, end, &p->end_line, &p->end_col);
   }
+}
+
+/* ---- paths and URIs ---- */
+
+/* Append path's components to b (which holds an absolute path, maybe
+ * just "" for the root), resolving "." and ".." lexically. */
+static void join_normalized(nnl_buf *b, const char *path) {
+  for (const char *p = path; *p;) {
+    const char *end = strchr(p, '/');
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    if (n == 0 || (n == 1 && p[0] == '.')) {
+      /* nothing */
+    } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+      while (b->len && b->s[b->len - 1] != '/') b->len--;
+      if (b->len) b->len--; /* the '/' itself; "/.." stays "/" */
+      if (b->s) b->s[b->len] = 0;
+    } else {
+      nnl_buf_putc(b, '/');
+      nnl_buf_put(b, p, n);
+    }
+    if (!end) break;
+    p = end + 1;
+  }
+}
+
+/* The normalized current directory ("" for the root); computed once, as
+ * nnlint never changes directory. */
+static const char *cwd_normalized(void) {
+  static char *cwd;
+  if (!cwd) {
+    char buf[4096];
+    nnl_buf b = {0};
+    if (getcwd(buf, sizeof buf)) join_normalized(&b, buf);
+    cwd = nnl_xstrdup(nnl_buf_str(&b));
+    nnl_buf_free(&b);
+  }
+  return cwd;
+}
+
+char *nnl_report_abspath(const char *path) {
+  nnl_buf b = {0};
+  if (path[0] != '/') nnl_buf_puts(&b, cwd_normalized());
+  join_normalized(&b, path);
+  if (b.len == 0) nnl_buf_putc(&b, '/');
+  nnl_buf_str(&b);
+  return b.s;
+}
+
+char *nnl_report_relpath(const char *path) {
+  char *abs = nnl_report_abspath(path);
+  const char *cwd = cwd_normalized();
+  size_t n = strlen(cwd);
+  char *rel = NULL;
+  if (strncmp(abs, cwd, n) == 0 && abs[n] == '/' && abs[n + 1])
+    rel = nnl_xstrdup(abs + n + 1);
+  free(abs);
+  return rel;
+}
+
+void nnl_report_uri_put(nnl_buf *b, const char *s) {
+  static const char keep[] = "-._~!$&'()*+,;=@/"; /* not ':' */
+  for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
+    if ((*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') ||
+        (*u >= '0' && *u <= '9') || strchr(keep, *u))
+      nnl_buf_putc(b, (char)*u);
+    else
+      nnl_buf_printf(b, "%%%02X", *u);
+  }
+}
+
+char *nnl_report_help_uri(const char *id, const char *name) {
+  nnl_buf b = {0};
+  nnl_buf_puts(&b, NNL_HELP_BASE);
+  /* NN000 has no section of its own: the page itself */
+  if (!id || !*id || strcmp(id, "NN000") == 0) {
+    if (b.len && b.s[b.len - 1] == '#') b.s[--b.len] = 0;
+    nnl_buf_str(&b);
+    return b.s;
+  }
+  /* the anchor GitHub gives the heading "## NN007 output-activation":
+   * lower case, spaces as '-', other punctuation dropped */
+  nnl_buf head = {0};
+  nnl_buf_puts(&head, id);
+  if (name && *name) {
+    nnl_buf_putc(&head, ' ');
+    nnl_buf_puts(&head, name);
+  }
+  for (const char *p = nnl_buf_str(&head); *p; p++) {
+    char c = *p;
+    if (c >= 'A' && c <= 'Z')
+      nnl_buf_putc(&b, (char)(c - 'A' + 'a'));
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+             c == '_')
+      nnl_buf_putc(&b, c);
+    else if (c == ' ')
+      nnl_buf_putc(&b, '-');
+  }
+  nnl_buf_free(&head);
+  nnl_buf_str(&b);
+  return b.s;
 }

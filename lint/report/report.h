@@ -1,7 +1,8 @@
 /*
- * report.h - what the reporters (report.c, text.c, json.c) share and no
- * other stage needs: the reporter object, diagnostic order, and the
- * conversion of byte offsets to 1-based line and code point columns.
+ * report.h - what the reporters (report.c and one file per format) share
+ * and no other stage needs: the reporter object, diagnostic order, the
+ * conversion of byte offsets to 1-based line and code point columns, and
+ * the paths and URIs of the machine formats.
  *
  * Ownership: an nnl_reporter does not own its FILE; the sorted diagnostic
  * arrays and cleaned strings handed out here are malloc'd for the caller.
@@ -18,6 +19,8 @@ struct nnl_reporter {
   /* counts over the run, for the text summary */
   unsigned long n_error, n_warning, n_info;
   unsigned long n_json; /* diagnostics written so far (JSON separators) */
+  const nnl_ruleset *rules; /* nnl_reporter_set_rules, or NULL */
+  void *state;              /* a format's own state (sarif.c, lsp.c) */
 };
 
 /* A diagnostic's position: 1-based lines, 1-based code point columns,
@@ -53,5 +56,31 @@ void nnl_json_begin(nnl_reporter *r);
 void nnl_json_doc(nnl_reporter *r, nnl_doc *doc);
 void nnl_json_unreadable(nnl_reporter *r, const char *path, const char *msg);
 void nnl_json_finish(nnl_reporter *r);
+
+/* Paths in machine formats (sarif.c, github.c, lsp.c).  The absolute,
+ * lexically normalized form of path (".", ".." and "//" resolved, symbolic
+ * links kept), relative to the current directory; malloc'd. */
+char *nnl_report_abspath(const char *path);
+/* path relative to the current directory when it lies under it ("a/b.yaml"
+ * for "./a/b.yaml" or "/cwd/a/b.yaml"), else NULL; malloc'd. */
+char *nnl_report_relpath(const char *path);
+/* Append s to b as a URI path: '/' and RFC 3986 unreserved and sub-delims
+ * characters as they are, every other byte as %XX. */
+void nnl_report_uri_put(nnl_buf *b, const char *s);
+/* The rule's section of the rules documentation (NNL_HELP_BASE plus the
+ * anchor of the heading "ID name"; the page itself for NN000); malloc'd. */
+char *nnl_report_help_uri(const char *id, const char *name);
+
+/* The other formats (sarif.c, github.c, lsp.c). */
+void nnl_sarif_begin(nnl_reporter *r);
+void nnl_sarif_doc(nnl_reporter *r, nnl_doc *doc);
+void nnl_sarif_unreadable(nnl_reporter *r, const char *path, const char *msg);
+void nnl_sarif_finish(nnl_reporter *r);
+void nnl_github_doc(nnl_reporter *r, nnl_doc *doc);
+void nnl_github_unreadable(nnl_reporter *r, const char *path, const char *msg);
+void nnl_lsp_begin(nnl_reporter *r);
+void nnl_lsp_doc(nnl_reporter *r, nnl_doc *doc);
+void nnl_lsp_unreadable(nnl_reporter *r, const char *path, const char *msg);
+void nnl_lsp_finish(nnl_reporter *r);
 
 #endif

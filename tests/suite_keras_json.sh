@@ -1,0 +1,195 @@
+# tests/suite_keras_json.sh - the Keras JSON front end (sourced by
+# tests/run.sh): every form (Keras 1, Keras 2 Sequential and functional,
+# Keras 3 config.json with compile_config, TF.js model.json, a .keras
+# archive built here, a double-encoded file), golden findings for them and
+# for real files of the corpus, skipped non-models, malformed JSON with
+# exact locations, damaged archives, and truncated input.
+#
+# UPDATE=1 rewrites the golden files from the binary's output: review the
+# diff before committing it.
+
+KJ=$ROOT/fixtures/keras-json
+KG=$KJ/golden
+
+# Lint $2 (a path relative to the folder $1) in text and json; compare
+# with golden/$3.txt and golden/$3.json.
+kj_golden() {
+  for fmt in txt json; do
+    if [ "$fmt" = json ]; then set_fmt="--format json"; else set_fmt=; fi
+    # shellcheck disable=SC2086
+    (cd "$1" && NO_COLOR=1 "$NNLINT" $set_fmt "$2") >"$TMP/kj.$3.$fmt" 2>/dev/null
+    [ -n "${UPDATE:-}" ] && cp "$TMP/kj.$3.$fmt" "$KG/$3.$fmt"
+    golden "keras-json golden: $3.$fmt" "$KG/$3.$fmt" "$TMP/kj.$3.$fmt"
+  done
+}
+
+# The NN000 diagnostics of a file as "line:col<TAB>message".
+kj_nn000() {
+  "$NNLINT" --format json "$1" 2>/dev/null | python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+except Exception as e:
+    print("no JSON output: %s" % e); sys.exit(0)
+for x in d["diagnostics"]:
+    if x["rule"] == "NN000":
+        print("%d:%d\t%s" % (x["line"], x["column"], x["message"]))
+'
+}
+
+mkdir -p "$KG"
+
+# ---- every form, with golden findings ----
+for f in keras1_sequential keras2_sequential keras2_functional_skip \
+         keras3_compile tfjs_layers_model double_encoded; do
+  kj_golden "$ROOT" "fixtures/keras-json/$f.json" "$f"
+  out=$(cd "$ROOT" && "$NNLINT" -v "fixtures/keras-json/$f.json" 2>&1 >/dev/null)
+  case "$out" in
+    *"keras-json, 1 model"*) pass "keras-json form $f: read as one Keras model" ;;
+    *) fail "keras-json form $f: read as one Keras model" "$out" ;;
+  esac
+done
+
+# The rules see what each form says (not only that it parses).
+kj_has() { # NAME FILE RULE: the file gets a finding of RULE
+  if "$NNLINT" --format json "$2" 2>/dev/null | grep -q "\"rule\": \"$3\""; then
+    pass "keras-json $1"; else fail "keras-json $1" "no $3 on $2"; fi
+}
+kj_hasnt() {
+  if "$NNLINT" --format json "$2" 2>/dev/null | grep -q "\"rule\": \"$3\""; then
+    fail "keras-json $1" "unexpected $3 on $2"; else pass "keras-json $1"; fi
+}
+kj_has "Keras 1 input_dtype uint8 is a raw input" "$KJ/keras1_sequential.json" NN001
+kj_has "Keras 1 Activation layer after the last Dense is the output" "$KJ/keras1_sequential.json" NN007
+kj_hasnt "Keras 1 all-zero W_regularizer with Dropout: regularized" "$KJ/keras1_sequential.json" NN004
+kj_has "Keras 2 training_config optimizer_config lr + clipnorm" "$KJ/keras2_sequential.json" NN006
+kj_has "Keras 2 initializer objects" "$KJ/keras2_sequential.json" NN009
+kj_has "functional inbound_nodes: softmax on one unit at the output" "$KJ/keras2_functional_skip.json" NN007
+kj_hasnt "functional with a skip and Dropout: no depth or regularization finding" "$KJ/keras2_functional_skip.json" NN010
+kj_has "Keras 3 compile_config loss object from_logits" "$KJ/keras3_compile.json" NN007
+kj_has "Keras 3 compile_config optimizer clipnorm" "$KJ/keras3_compile.json" NN006
+kj_has "TF.js model_config + training_config" "$KJ/tfjs_layers_model.json" NN001
+kj_has "double-encoded JSON is unwrapped" "$KJ/double_encoded.json" NN007
+
+# ---- .keras archives, built here ----
+python3 - "$KJ/keras3_compile.json" "$TMP" <<'EOF'
+import sys, zipfile
+src, tmp = sys.argv[1], sys.argv[2]
+cfg = open(src, "rb").read()
+meta = b'{"keras_version": "3.5.0", "date_saved": "2024-01-01@00:00:00"}'
+with zipfile.ZipFile(tmp + "/deflated.keras", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("metadata.json", meta)
+    z.writestr("config.json", cfg)
+    z.writestr("model.weights.h5", b"\x89HDF\r\n\x1a\n" + b"\0" * 4000)
+with zipfile.ZipFile(tmp + "/stored.keras", "w", zipfile.ZIP_STORED) as z:
+    z.writestr("metadata.json", meta)
+    z.writestr("config.json", cfg)
+with zipfile.ZipFile(tmp + "/noconfig.keras", "w") as z:
+    z.writestr("metadata.json", meta)
+data = open(tmp + "/deflated.keras", "rb").read()
+open(tmp + "/truncated.keras", "wb").write(data[: len(data) // 2])
+# the central directory's offset pointing past the end
+i = data.rfind(b"PK\x05\x06")
+bad = bytearray(data)
+bad[i + 16 : i + 20] = (len(data) + 1000).to_bytes(4, "little")
+open(tmp + "/badoffset.keras", "wb").write(bytes(bad))
+# config.json's deflated bytes damaged
+with zipfile.ZipFile(tmp + "/deflated.keras") as z:
+    info = z.getinfo("config.json")
+off = info.header_offset + 30 + len(info.filename) + len(info.extra)
+bad = bytearray(data)
+for k in range(off + 5, off + 25):
+    bad[k] ^= 0x5A
+open(tmp + "/corrupt.keras", "wb").write(bytes(bad))
+EOF
+(cd "$ROOT" && NO_COLOR=1 "$NNLINT" fixtures/keras-json/keras3_compile.json) \
+  | sed 's|fixtures/keras-json/keras3_compile.json|MODEL|' >"$TMP/kj.want"
+for z in deflated stored; do
+  (cd "$TMP" && NO_COLOR=1 "$NNLINT" "$z.keras") | sed "s|$z.keras|MODEL|" >"$TMP/kj.got.$z"
+  golden "keras-json .keras archive ($z): the findings of its config.json" "$TMP/kj.want" "$TMP/kj.got.$z"
+done
+for z in noconfig truncated badoffset corrupt; do
+  expect_status "keras-json damaged .keras ($z): exit 2" 2 "$NNLINT" "$TMP/$z.keras"
+  out=$(kj_nn000 "$TMP/$z.keras")
+  if [ "$(printf '%s\n' "$out" | grep -c .)" = 1 ]; then pass "keras-json damaged .keras ($z): one NN000"
+  else fail "keras-json damaged .keras ($z): one NN000" "$out"; fi
+done
+case "$(kj_nn000 "$TMP/noconfig.keras")" in
+  *"no config.json in the archive"*) pass "keras-json .keras without config.json: says so" ;;
+  *) fail "keras-json .keras without config.json: says so" "$(kj_nn000 "$TMP/noconfig.keras")" ;;
+esac
+
+# ---- not Keras models: skipped without a diagnostic ----
+kj_skipped() { # NAME FILE
+  out=$("$NNLINT" -v --format json "$2" 2>"$TMP/kj.err")
+  st=$?
+  if [ "$st" = 0 ] && grep -q "skipped" "$TMP/kj.err" && ! printf '%s' "$out" | grep -q '"rule"'; then
+    pass "keras-json skips $1"
+  else
+    fail "keras-json skips $1" "status $st" "$(cat "$TMP/kj.err")" "$out"
+  fi
+}
+kj_skipped "package.json" "$KJ/package.json"
+if [ -d "$CORPUS/keras-json" ]; then
+  kj_skipped "a TF.js graph model" "$CORPUS/keras-json/tfjs_examples_angular-predictive-prefetching_model.json"
+  kj_skipped "a TF.js graph model (PoseNet)" "$CORPUS/keras-json/tfjs_examples_react-native_model.json"
+fi
+printf '{"layers": [{"type": "Dense", "units": 1}]}\n' >"$TMP/spec.json"
+out=$("$NNLINT" -v "$TMP/spec.json" 2>&1 >/dev/null)
+case "$out" in
+  *": yaml,"*) pass "keras-json: nnlint's own JSON spec goes to the YAML front end" ;;
+  *) fail "keras-json: nnlint's own JSON spec goes to the YAML front end" "$out" ;;
+esac
+
+# ---- malformed JSON: one NN000 at the exact place ----
+while IFS='	' read -r n loc msg; do
+  out=$(kj_nn000 "$KJ/bad/$n")
+  got=$(printf '%s\n' "$out" | head -1 | cut -f1)
+  count=$(printf '%s\n' "$out" | grep -c .)
+  case "$out" in *"$msg"*) okm=1 ;; *) okm=0 ;; esac
+  if [ "$count" = 1 ] && [ "$got" = "$loc" ] && [ "$okm" = 1 ]; then
+    pass "keras-json bad $n: NN000 at $loc"
+  else
+    fail "keras-json bad $n: NN000 at $loc ($msg)" "$out"
+  fi
+  expect_status "keras-json bad $n: exit 2" 2 "$NNLINT" "$KJ/bad/$n"
+done <<'EOF'
+trailing_comma.json	1:87	expected a key string, found '}'
+bad_escape.json	1:86	bad escape '\q' in a string
+truncated.json	3:1	expected ',' or ']', found end of file
+too_deep.json	1:295	nested deeper than 256 levels
+EOF
+
+# ---- truncated input never crashes: every prefix of a model ----
+src=$KJ/keras3_compile.json
+size=$(wc -c <"$src")
+crashed=
+i=1
+while [ "$i" -lt "$size" ]; do
+  head -c "$i" "$src" >"$TMP/kj.cut.json"
+  "$NNLINT" "$TMP/kj.cut.json" >/dev/null 2>&1
+  st=$?
+  [ "$st" -gt 2 ] && crashed="$crashed $i:$st"
+  i=$((i + 37))
+done
+if [ -z "$crashed" ]; then pass "keras-json truncated prefixes: no crash"
+else fail "keras-json truncated prefixes: no crash" "prefix:status$crashed"; fi
+
+# ---- the real files of the corpus ----
+if [ -d "$CORPUS/keras-json" ]; then
+  for f in "$CORPUS"/keras-json/*.json "$CORPUS"/keras-json/*.keras; do
+    [ -f "$f" ] || continue
+    n=$(basename "$f")
+    "$NNLINT" --format json "$f" >"$TMP/kj.corpus.json" 2>"$TMP/kj.corpus.err"
+    st=$?
+    if [ "$st" -le 1 ] && ! grep -q '"rule": "NN000"' "$TMP/kj.corpus.json"; then
+      pass "keras-json corpus $n: no crash, no NN000"
+    else
+      fail "keras-json corpus $n: no crash, no NN000" "status $st" "$(head -5 "$TMP/kj.corpus.json")"
+    fi
+  done
+  for f in datlife_cnn ml5_doodlenet_model tfjs_examples_translation-node_model \
+           ncondo_carnd_model ml5_pitch-detection_crepe_model; do
+    kj_golden "$CORPUS/keras-json" "$f.json" "corpus_$f"
+  done
+fi

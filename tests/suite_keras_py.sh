@@ -1,0 +1,91 @@
+# tests/suite_keras_py.sh - the Keras Python source front end (sourced by
+# tests/run.sh): each program in fixtures/keras-py gets exactly the rule ids
+# listed in fixtures/keras-py/EXPECTED, a few get exact golden JSON, files
+# that are not Keras are skipped silently, damaged files never crash, and a
+# generated large file is linted within bounds.
+
+KP=$ROOT/fixtures/keras-py
+
+# The sorted, unique rule ids of a file's diagnostics ("-" for none).
+kp_rules() {
+  "$NNLINT" --format json "$1" 2>/dev/null | python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+except Exception as e:
+    print("no JSON output: %s" % e); sys.exit(0)
+ids = sorted(set(x["rule"] for x in d["diagnostics"]))
+print(" ".join(ids) if ids else "-")
+'
+}
+
+grep -v '^#' "$KP/EXPECTED" > "$TMP/kp_expected"
+while IFS='	' read -r n want; do
+  got=$(kp_rules "$KP/$n")
+  if [ "$got" = "$want" ]; then pass "keras-py $n"; else fail "keras-py $n" "want $want" "got  $got"; fi
+done < "$TMP/kp_expected"
+for f in "$KP"/*.py; do
+  n=$(basename "$f")
+  if grep -q "^$n	" "$TMP/kp_expected"; then pass "keras-py $n listed"; else fail "keras-py $n listed" "add it to fixtures/keras-py/EXPECTED"; fi
+done
+
+# Exact output, reviewed against the rules.
+for g in "$KP"/golden/*.json; do
+  n=$(basename "$g" .json)
+  (cd "$KP" && "$NNLINT" --format json "$n.py" > "$TMP/kp_$n.json" 2>/dev/null)
+  golden "keras-py golden $n" "$g" "$TMP/kp_$n.json"
+done
+
+# Not Keras: skipped, no output, exit 0.  A syntax error: exit 2.
+for n in not_keras.py torch_only.py; do
+  expect_status "keras-py $n exits 0" 0 "$NNLINT" "$KP/$n"
+  out=$("$NNLINT" "$KP/$n" 2>&1)
+  if [ -z "$out" ]; then pass "keras-py $n silent"; else fail "keras-py $n silent" "$out"; fi
+done
+expect_status "keras-py syntax error exits 2" 2 "$NNLINT" "$KP/syntax_error.py"
+expect_status "keras-py dynamic exits 0" 0 "$NNLINT" "$KP/dynamic.py"
+
+# Spans: the finding on the relu output points at the "relu" argument.
+line=$("$NNLINT" --format json "$KP/mnist_convnet_bad.py" | python3 -c '
+import json, sys
+for x in json.load(sys.stdin)["diagnostics"]:
+    if x["rule"] == "NN007": print(x["line"], x["column"], x["end_column"])')
+if [ "$line" = "14 48 54" ]; then pass "keras-py NN007 span"; else fail "keras-py NN007 span" "got $line, want 14 48 54"; fi
+
+# Standard input with --stdin-filename picks the Python front end.
+out=$("$NNLINT" --format json --stdin-filename m.py - < "$KP/two_models.py" 2>&1 | python3 -c '
+import json, sys
+print(" ".join(sorted(set(x["rule"] for x in json.load(sys.stdin)["diagnostics"]))))' 2>&1)
+if [ "$out" = "NN002 NN004 NN005 NN006 NN007" ]; then pass "keras-py stdin"; else fail "keras-py stdin" "$out"; fi
+
+# Damaged programs never crash (truncated, bytes replaced), and hostile
+# shapes stay bounded: deep nesting, huge loops, recursion.
+python3 - "$KP" "$TMP/kp_fuzz" <<'PY'
+import os, random, sys
+src = b"".join(open(os.path.join(sys.argv[1], n), "rb").read()
+               for n in ("mnist_convnet_bad.py", "resnet_block.py", "two_models.py"))
+out = sys.argv[2]
+os.makedirs(out, exist_ok=True)
+rnd = random.Random(11)
+for i in range(120):
+    b = bytearray(src)
+    if i < 40:
+        b = b[: rnd.randrange(len(b))]
+    else:
+        for _ in range(rnd.randrange(1, 8)):
+            b[rnd.randrange(len(b))] = rnd.choice(b'()[]{}=,:.\n "\'#\\\x00\xff0123456789abcxyz+*-/')
+    open(os.path.join(out, "f%03d.py" % i), "wb").write(bytes(b))
+hdr = b"import keras\nfrom keras import layers\n"
+open(os.path.join(out, "deep.py"), "wb").write(hdr + b"x = " + b"(" * 5000 + b"1" + b")" * 5000 + b"\n")
+open(os.path.join(out, "sum.py"), "wb").write(hdr + b"x = " + b"+".join([b"1"] * 20000) + b"\n")
+open(os.path.join(out, "loop.py"), "wb").write(hdr + b"m = keras.Sequential()\nfor i in range(10**9):\n  for j in range(10**9):\n    m.add(layers.Dense(4))\nm.compile(loss='mse')\n")
+open(os.path.join(out, "nested.py"), "wb").write(hdr + b"m = keras.Sequential()\nfor i in range(5000):\n  for j in range(5000):\n    m.add(layers.Dense(4))\nm.compile(loss='mse')\n")
+open(os.path.join(out, "rec.py"), "wb").write(hdr + b"def f(n=3):\n  return f(n) + f(n)\nx = f()\nm = keras.Sequential([layers.Dense(x)])\n")
+PY
+crashed=""
+for f in "$TMP"/kp_fuzz/*.py; do
+  timeout 20 "$NNLINT" --format json "$f" >/dev/null 2>&1
+  rc=$?
+  [ $rc -le 2 ] || crashed="$crashed $(basename "$f"):$rc"
+done
+if [ -z "$crashed" ]; then pass "keras-py damaged and hostile files: no crash, no hang"; else fail "keras-py damaged and hostile files: no crash, no hang" "$crashed"; fi
