@@ -61,7 +61,21 @@ case $out in
   *) fail "onnx external data outside the folder refused" "$out" ;;
 esac
 
+# Golden findings: the full JSON output for fixtures with one mistake each
+# (ReLU on the output, an all-zero hidden weight, raw uint8 pixels into a
+# Conv, a training graph with no regularization), compared with the files in
+# fixtures/onnx/golden/.  ONNX_UPDATE_GOLDEN=1 writes them from the current
+# output instead (review every line against the spec before committing).
+mkdir -p "$ONNX_FIX/golden"
+for g in relu_output zero_weights uint8_raw training_adam; do
+  "$NNLINT" --format json "$ONNX_FIX/$g.onnx" 2>/dev/null |
+    sed "s|$ROOT/||" > "$TMP/onnx_$g.json"
+  [ -n "${ONNX_UPDATE_GOLDEN:-}" ] && cp "$TMP/onnx_$g.json" "$ONNX_FIX/golden/$g.json"
+  golden "onnx golden $g" "$ONNX_FIX/golden/$g.json" "$TMP/onnx_$g.json"
+done
+
 # Malformed files: NN000 naming what is wrong, exit status 2, no crash.
+
 for spec in \
   "bad_empty:empty file" \
   "bad_truncated:runs past the end" \

@@ -178,6 +178,7 @@ typedef struct cli {
  * ruleset, so each config has a ruleset of its own. */
 typedef struct profile {
   nnl_config *cfg; /* NULL: no config */
+  char *key;       /* the config's resolved path (the cache key) */
   nnl_ruleset *rs;
   const char **select, **ignore;
   nnl_severity fail_on;
@@ -583,22 +584,18 @@ static profile *profile_of_config(cli *c, const char *path) {
   const char *key = real ? real : path;
   for (uint32_t i = 0; i < c->profiles.len; i++) {
     profile *p = c->profiles.items[i];
-    if (p->cfg && strcmp(p->cfg->path, key) == 0) {
+    if (p->key && strcmp(p->key, key) == 0) {
       free(real);
       return p;
     }
   }
   nnl_error err = {0};
-  nnl_config *cfg = nnl_config_load(key, &err);
-  if (!cfg) {
-    /* say the path as the user wrote it when it was given */
-    if (c->config_path && path == c->config_path)
-      snprintf(err.path, sizeof err.path, "%s", path);
-    rule_error(&err);
-  }
-  free(real);
+  nnl_config *cfg = nnl_config_load(path, &err);
+  if (!cfg) rule_error(&err);
   note(c, "config: %s", cfg->path);
-  return new_profile(c, cfg);
+  profile *p = new_profile(c, cfg);
+  p->key = real ? real : nnl_xstrdup(path);
+  return p;
 }
 
 /* The absolute, resolved folder of path (for "-": of --stdin-filename, or
@@ -1095,6 +1092,7 @@ static void free_run(cli *c) {
     profile *p = c->profiles.items[i];
     nnl_ruleset_free(p->rs);
     nnl_config_free(p->cfg);
+    free(p->key);
     free(p);
   }
   nnl_array_free(&c->profiles);

@@ -340,7 +340,9 @@ static val *find(st *s, const char *name) {
   for (uint32_t i = hash(name) & s->mask;; i = (i + 1) & s->mask) {
     uint32_t k = s->table[i];
     if (!k) return NULL;
-    if (strcmp(s->vals[k - 1].name, name) == 0) return &s->vals[k - 1];
+    /* the text front end stores each name once: equal pointers first */
+    if (s->vals[k - 1].name == name || strcmp(s->vals[k - 1].name, name) == 0)
+      return &s->vals[k - 1];
   }
 }
 
@@ -350,7 +352,8 @@ static val *intern(st *s, const char *name) {
   for (;; i = (i + 1) & s->mask) {
     uint32_t k = s->table[i];
     if (!k) break;
-    if (strcmp(s->vals[k - 1].name, name) == 0) return &s->vals[k - 1];
+    if (s->vals[k - 1].name == name || strcmp(s->vals[k - 1].name, name) == 0)
+      return &s->vals[k - 1];
   }
   val *v = &s->vals[s->n_vals++];
   memset(v, 0, sizeof *v);

@@ -52,6 +52,11 @@ typedef struct parser {
   /* operand names of the nodes being read: a stack shared by nested
    * nodes, each taking its slice off the top (no allocation per node) */
   NNL_ARRAY(const char *) ids;
+  /* identifiers read so far, by content (open addressing, malloc'd): a
+   * value name is stored once however often it is used, and the graph
+   * step compares the copies by pointer first */
+  const char **names;
+  uint32_t names_len, names_mask;
 } parser;
 
 /* ---------------------------------------------------------------- errors */
@@ -237,7 +242,35 @@ static bool span_is(const parser *p, nnl_span sp, const char *word) {
 }
 
 static const char *intern(parser *p, nnl_span sp) {
-  return nnl_arena_strndup(p->a, p->s + sp.off, sp.len);
+  const char *b = p->s + sp.off;
+  uint32_t h = 2166136261u;
+  for (uint32_t i = 0; i < sp.len; i++) h = (h ^ (uint8_t)b[i]) * 16777619u;
+  if (p->names_len * 2 >= p->names_mask) {
+    /* grow to keep the table at most half full */
+    uint32_t ncap = p->names_mask ? (p->names_mask + 1) * 2 : 1024;
+    const char **nt = nnl_xcalloc(ncap, sizeof *nt);
+    for (uint32_t i = 0; p->names && i <= p->names_mask; i++) {
+      const char *x = p->names[i];
+      if (!x) continue;
+      uint32_t hx = 2166136261u;
+      for (const char *c = x; *c; c++) hx = (hx ^ (uint8_t)*c) * 16777619u;
+      uint32_t j = hx & (ncap - 1);
+      while (nt[j]) j = (j + 1) & (ncap - 1);
+      nt[j] = x;
+    }
+    free(p->names);
+    p->names = nt;
+    p->names_mask = ncap - 1;
+  }
+  uint32_t j = h & p->names_mask;
+  for (; p->names[j]; j = (j + 1) & p->names_mask) {
+    const char *x = p->names[j];
+    if (strncmp(x, b, sp.len) == 0 && x[sp.len] == '\0') return x;
+  }
+  const char *x = nnl_arena_strndup(p->a, b, sp.len);
+  p->names[j] = x;
+  p->names_len++;
+  return x;
 }
 
 /* A string literal at pos (the opening quote): its contents, unescaped
@@ -797,6 +830,42 @@ static int external_data(parser *p, nnl_onnx_tensor *t) {
   return expect(p, ']', "to close the external data");
 }
 
+/* One float tensor element written as a plain decimal ([-]digits[.digits]
+ * [e[+-]digits], nothing glued after it) whose value fast_decimal computes
+ * exactly and that fits float32: scanned and converted in one pass, pos
+ * moved past it.  Anything else returns false with pos at the element
+ * (after blanks), for literal() and lit_num() to read and judge. */
+static bool fast_float_elem(parser *p, double *out) {
+  skip(p);
+  size_t i = p->pos, n = p->n;
+  const char *s = p->s;
+  if (i < n && s[i] == '-') i++;
+  size_t d0 = i;
+  while (i < n && is_digit((unsigned char)s[i])) i++;
+  if (i == d0) return false;
+  if (i < n && s[i] == '.') {
+    i++;
+    while (i < n && is_digit((unsigned char)s[i])) i++;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    i++;
+    if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+    size_t e0 = i;
+    while (i < n && is_digit((unsigned char)s[i])) i++;
+    if (i == e0) return false;
+  }
+  if (i < n && (is_ident_char((unsigned char)s[i]) || s[i] == '.'))
+    return false;
+  if (i - p->pos > MAX_NUMBER) return false;
+  double v;
+  if (!fast_decimal(s + p->pos, i - p->pos, &v) || fabs(v) >= FLOAT32_OVERFLOW)
+    return false;
+  *out = v;
+  p->pos = i;
+  p->tok_end = i;
+  return true;
+}
+
 /* The data of a tensor of type ti: "{" [value {"," value}] "}", external
  * data "[...]", or nothing.  Checks the count against the shape and
  * computes the weight summary, comparing values only until two differ. */
@@ -840,8 +909,21 @@ static int tensor_data(parser *p, nnl_onnx_tensor *t, const type_info *ti) {
                    (dt <= NNL_ONNX_DOUBLE || dt == NNL_ONNX_UINT32 ||
                     dt == NNL_ONNX_UINT64 || dt == NNL_ONNX_BFLOAT16);
   int64_t got = 0;
+  bool fast = dt == NNL_ONNX_FLOAT || dt == NNL_ONNX_DOUBLE;
   if (!matches(p, '}')) {
     do {
+      double fv;
+      size_t es = (skip(p), p->pos);
+      if (fast && fast_float_elem(p, &fv)) {
+        /* the common case: a plain decimal, read in one pass */
+        if (got >= want)
+          return fail_at(p, (nnl_span){(uint32_t)es, (uint32_t)(p->pos - es)},
+                         "more values than the shape holds (%lld)",
+                         (long long)want);
+        got++;
+        if (summarize) summarize = nnl_onnx_summary_add(t, fv);
+        continue;
+      }
       lit l;
       if (literal(p, &l, "a tensor element") < 0) return -1;
       if (got >= want)
@@ -1626,6 +1708,7 @@ int nnl_parse_onnx_text(nnl_ctx *cx, nnl_doc *doc) {
   nnl_onnx_model *m = nnl_arena_alloc(&doc->arena, sizeof *m);
   int rc = model(&p, m);
   nnl_array_free(&p.ids);
+  free(p.names);
   if (rc < 0) return -1;
   return nnl_onnx_to_ir(cx, doc, m);
 }
