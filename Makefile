@@ -31,7 +31,7 @@ TS_PY        := grammars/node_modules/tree-sitter-python/src
 GRAMMAR_OBJS := $(B)/obj/grammars/python/parser.o $(B)/obj/grammars/python/scanner.o
 GRAMMAR_CFLAGS := -O2 -g -w -std=c11 -I$(TS_PY)
 
-.PHONY: all deps test demo bench asan install clean check-deps
+.PHONY: all deps test demo bench asan install clean check-deps print-libs
 
 all: $(B)/nnlint
 
@@ -117,6 +117,10 @@ install: $(B)/nnlint
 	install -m 755 $(B)/nnlint $(DESTDIR)$(PREFIX)/bin/nnlint
 	install -m 644 docs/nnlint.1 $(DESTDIR)$(PREFIX)/share/man/man1/nnlint.1
 	install -m 644 $(RULES) $(DESTDIR)$(PREFIX)/share/nnlint/rules/
+
+# The link flags, for test drivers built outside make.
+print-libs:
+	@echo $(LIBS)
 
 clean:
 	rm -rf $(B)

@@ -10,6 +10,7 @@ trap 'rm -rf "$TMP"' EXIT
 PASSED=0
 FAILED=0
 export NO_COLOR=1
+unset GITHUB_ACTIONS
 . "$ROOT/tests/lib.sh"
 cd "$ROOT"
 for suite in tests/suite_*.sh; do

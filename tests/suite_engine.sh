@@ -12,7 +12,7 @@ eng_drv=$TMP/engine_driver
 if [ -d "$eng_obj" ] &&
    cc -std=c11 -D_GNU_SOURCE -I"$ROOT/lint" -o "$eng_drv" "$ENG/driver.c" \
       $(find "$eng_obj" -name '*.o' ! -path '*/cli/*') \
-      $(pkg-config --libs yaml-0.1 libpcre2-8 jansson) -lm 2>"$TMP/drv.err"; then
+      $(make -s -C "$ROOT" print-libs) 2>"$TMP/drv.err"; then
   pass "engine: driver builds"
   # expressions and templates: one template per line of eval.in
   : > "$TMP/eval.out"

@@ -56,6 +56,21 @@ for f in "$ROOT"/fixtures/variants/*.yaml "$ROOT"/fixtures/variants/*.json; do
   esac
 done
 
+# ---- wrappers: `layer:` is the wrapped layer, not another `type` ----
+wf=$ROOT/fixtures/variants/wrapper_layers.yaml
+st=$(yaml_status "$NNLINT" --format json --param NN011.max_hidden_units=1000 "$wf")
+if [ "$st" = 1 ] && ! grep -q '"NN000"' "$TMP/yaml.out"; then pass "wrapper: no NN000 for a layer: mapping"
+else fail "wrapper: no NN000 for a layer: mapping" "exit status $st" "$(grep '"message"' "$TMP/yaml.out" | head -5)"; fi
+if yaml_has_diag "$TMP/yaml.out" NN004 5 1 "5 weight layers"; then pass "wrapper: Bidirectional(LSTM), TimeDistributed(Dense) are weight layers"
+else fail "wrapper: Bidirectional(LSTM), TimeDistributed(Dense) are weight layers" "$(grep '"message"' "$TMP/yaml.out" | head -5)"; fi
+if yaml_has_diag "$TMP/yaml.out" NN011 11 54 "has 1200 units"; then pass "wrapper: Bidirectional concat has twice the inner units"
+else fail "wrapper: Bidirectional concat has twice the inner units" "$(grep -E '"(line|message)"' "$TMP/yaml.out" | head -12)"; fi
+if ! grep -q '"line": 12,' "$TMP/yaml.out"; then pass "wrapper: Bidirectional merge_mode sum keeps the inner units"
+else fail "wrapper: Bidirectional merge_mode sum keeps the inner units" "$(grep -E '"(line|message)"' "$TMP/yaml.out" | head -12)"; fi
+if yaml_has_diag "$TMP/yaml.out" NN011 13 57 "TimeDistributed layer has 2 units" &&
+   yaml_has_diag "$TMP/yaml.out" NN009 13 80 "zeros kernel"; then pass "wrapper: TimeDistributed takes the inner units and initializer"
+else fail "wrapper: TimeDistributed takes the inner units and initializer" "$(grep -E '"(line|message)"' "$TMP/yaml.out" | head -12)"; fi
+
 # ---- a malformed file does not stop the run ----
 good=$TMP/yaml_good.yaml
 cat >"$good" <<'EOF'

@@ -836,31 +836,36 @@ static int external_data(parser *p, nnl_onnx_tensor *t) {
  * moved past it.  Anything else returns false with pos at the element
  * (after blanks), for literal() and lit_num() to read and judge. */
 static bool fast_float_elem(parser *p, double *out) {
+  static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                 1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+                                 1e18, 1e19, 1e20, 1e21, 1e22};
   skip(p);
+  const unsigned char *s = (const unsigned char *)p->s;
   size_t i = p->pos, n = p->n;
-  const char *s = p->s;
-  if (i < n && s[i] == '-') i++;
+  bool neg = i < n && s[i] == '-';
+  i += neg;
+  uint64_t m = 0;
+  int digits = 0, exp10 = 0;
   size_t d0 = i;
-  while (i < n && is_digit((unsigned char)s[i])) i++;
+  for (; i < n && (unsigned)(s[i] - '0') < 10u; i++) {
+    m = m * 10 + (s[i] - '0');
+    digits += m != 0;
+  }
   if (i == d0) return false;
   if (i < n && s[i] == '.') {
-    i++;
-    while (i < n && is_digit((unsigned char)s[i])) i++;
+    size_t f0 = ++i;
+    for (; i < n && (unsigned)(s[i] - '0') < 10u; i++) {
+      m = m * 10 + (s[i] - '0');
+      digits += m != 0;
+    }
+    exp10 = -(int)(i - f0);
   }
-  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-    i++;
-    if (i < n && (s[i] == '+' || s[i] == '-')) i++;
-    size_t e0 = i;
-    while (i < n && is_digit((unsigned char)s[i])) i++;
-    if (i == e0) return false;
-  }
-  if (i < n && (is_ident_char((unsigned char)s[i]) || s[i] == '.'))
-    return false;
-  if (i - p->pos > MAX_NUMBER) return false;
-  double v;
-  if (!fast_decimal(s + p->pos, i - p->pos, &v) || fabs(v) >= FLOAT32_OVERFLOW)
-    return false;
-  *out = v;
+  /* exponents, long mantissas, glued characters: the careful path */
+  if (i < n && (is_ident_char(s[i]) || s[i] == '.')) return false;
+  if (digits > 15 || exp10 < -22) return false;
+  double v = exp10 ? (double)m / pow10[-exp10] : (double)m;
+  *out = neg ? -v : v;
   p->pos = i;
   p->tok_end = i;
   return true;

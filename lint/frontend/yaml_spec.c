@@ -910,6 +910,7 @@ typedef struct lspec {
   nnl_layer *l;
   lside *side;
   ynode *type, *act, *cast, *repeat;
+  ynode *inner, *merge; /* a wrapper's `layer` and `merge_mode` */
   nnl_num units, emb_dim, num_features;
 } lspec;
 
@@ -923,7 +924,9 @@ typedef struct lspec {
 static int layer_pair(yp *p, void *obj, const char *key, ynode *v) {
   lspec *ls = obj;
   nnl_layer *l = ls->l;
-  if (K("type") || K("classname") || K("layer")) ls->type = v;
+  if (K("type") || K("classname")) ls->type = v;
+  else if (K("layer")) ls->inner = v; /* a wrapped layer (or a type name) */
+  else if (K("mergemode")) ls->merge = v;
   else if (K("name")) TRY(get_str(p, v, &l->name, "name"));
   else if (K("inputs") || K("input")) ls->side->inputs = v;
   else if (K("activation")) ls->act = v;
@@ -958,9 +961,52 @@ static int layer_pair(yp *p, void *obj, const char *key, ynode *v) {
   return 0;
 }
 
+static int read_layer(yp *p, ynode *item, lspec *ls, int depth);
+
+/* A wrapper (Bidirectional, TimeDistributed) with a `layer:` mapping is
+ * the layer it wraps, as in Keras: Bidirectional(LSTM(64)) is an LSTM
+ * weight layer (with merge_mode concat, the default, its output has twice
+ * the units), TimeDistributed(Dense(10)) a Dense layer.  The wrapper keeps
+ * its own type, name, inputs and repeat; an inner layer nnlint does not
+ * know leaves the wrapper opaque. */
+static int read_wrapped(yp *p, lspec *ls, ynode *inner, int depth) {
+  nnl_layer il;
+  lside is;
+  lspec ils;
+  memset(&il, 0, sizeof il);
+  memset(&is, 0, sizeof is);
+  memset(&ils, 0, sizeof ils);
+  ils.l = &il;
+  ils.side = &is;
+  TRY(read_layer(p, inner, &ils, depth + 1));
+  if (il.op == NNL_OP_OPAQUE) return 0;
+  nnl_layer *l = ls->l;
+  if (l->op == NNL_OP_BIDIRECTIONAL && il.units.state == NNL_KNOWN) {
+    ynode *mm = deref(ls->merge);
+    if (!mm || (mm->kind == Y_SCALAR && !unresolved(mm) &&
+                strcmp(mm->s, "concat") == 0)) {
+      il.units.v *= 2; /* forward and backward outputs side by side */
+    } else if (!is_null(mm) && !(mm->kind == Y_SCALAR && !unresolved(mm) &&
+                 (strcmp(mm->s, "sum") == 0 || strcmp(mm->s, "mul") == 0 ||
+                  strcmp(mm->s, "ave") == 0))) {
+      il.units.state = NNL_UNKNOWN; /* an unknown merge */
+    }
+  }
+  l->op = il.op;
+  l->act = il.act;
+  l->act_at = il.act_at;
+  l->units = il.units;
+  l->kernel_init = il.kernel_init;
+  l->init_scale = il.init_scale;
+  l->init_value = il.init_value;
+  l->bias_init = il.bias_init;
+  l->kernel_regularizer = il.kernel_regularizer;
+  return 0;
+}
+
 /* Read one layer mapping into ls: its op, activation and units follow from
- * the type once every key is read. */
-static int read_layer(yp *p, ynode *item, lspec *ls) {
+ * the type once every key is read.  depth counts wrappers around it. */
+static int read_layer(yp *p, ynode *item, lspec *ls, int depth) {
   ynode *v = deref(item);
   TRY(need_map(p, v, "a layer"));
   nnl_layer *l = ls->l;
@@ -970,6 +1016,8 @@ static int read_layer(yp *p, ynode *item, lspec *ls) {
   l->weights_at = NNL_NOSPAN;
   ls->side->copies = 1;
   TRY(each_pair(p, v, layer_pair, ls, 0));
+  ynode *inner = deref(ls->inner);
+  if (!ls->type && inner && inner->kind != Y_MAP) ls->type = ls->inner; /* layer: Dense */
   if (!ls->type || is_null(deref(ls->type)))
     return bad(p, v->at, "layer has no `type`");
   TRY(get_name(p, ls->type, &l->type, "type"));
@@ -1018,6 +1066,9 @@ static int read_layer(yp *p, ynode *item, lspec *ls) {
       }
     }
   }
+  if ((l->op == NNL_OP_BIDIRECTIONAL || l->op == NNL_OP_TIME_DISTRIBUTED) &&
+      inner && inner->kind == Y_MAP && depth < MAX_CONFIG_DEPTH)
+    TRY(read_wrapped(p, ls, inner, depth));
   if (ls->repeat) {
     nnl_num r = {0};
     TRY(get_num(p, ls->repeat, &r, "repeat"));
@@ -1070,7 +1121,7 @@ static int read_layers(yp *p, nnl_model *m, ynode *seq, htab *names) {
   nnl_array_reserve(&sides, n ? n : 1);
   for (ynode *it = seq->kids; it && rc == 0; it = it->next) {
     lspec ls = {.l = nnl_ir_add_layer(m), .side = nnl_array_grow1(&sides)};
-    rc = read_layer(p, it, &ls);
+    rc = read_layer(p, it, &ls, 0);
     if (rc < 0) break;
     ls.side->first = (uint32_t)total;
     total += ls.side->copies;
