@@ -18,7 +18,8 @@
 #      harness itself cannot run.
 #
 # Other knobs: B (build folder, default build), NNLINT (the binary, default
-# $B/nnlint), NNLINT_ARGS (extra options for nnlint), BENCH_PROFILE=1 (perf
+# $B/nnlint), NNLINT_ARGS (options for nnlint; default -j 1: the baseline
+# parses on one core, so nnlint is measured on one core too), BENCH_PROFILE=1 (perf
 # record nnlint over the corpus and print the hottest functions).
 set -u
 
@@ -26,7 +27,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 2
 B=${B:-build}
 NNLINT=${NNLINT:-$B/nnlint}
-NNLINT_ARGS=${NNLINT_ARGS:-}
+NNLINT_ARGS=${NNLINT_ARGS:--j 1}
 N=${BENCH_FILES:-2000}
 SEED=${BENCH_SEED:-1}
 ROUNDS=${BENCH_ROUNDS:-5}
