@@ -559,7 +559,7 @@ out:
 /* Format keys of an example mapping and the file extension they imply. */
 static const struct { const char *key, *ext; } example_formats[] = {
     {"yaml", ".yaml"}, {"onnx-text", ".onnxtxt"},
-    {"keras-json", ".json"}};
+    {"keras-json", ".json"}, {"keras-py", ".py"}};
 
 static int load_examples(loader *L, nnl_ruleset *rs, nnl_rule *r, const ynode *m) {
   static const char *const keys[] = {"bad", "good"};
@@ -585,7 +585,7 @@ static int load_examples(loader *L, nnl_ruleset *rs, nnl_rule *r, const ynode *m
         for (f = 0; f < sizeof example_formats / sizeof *example_formats; f++)
           if (!strcmp(it->kids[0]->s, example_formats[f].key)) break;
         if (f == sizeof example_formats / sizeof *example_formats)
-          return fail_at(L, it->kids[0], "unknown example format '%s' (yaml, onnx-text)",
+          return fail_at(L, it->kids[0], "unknown example format '%s' (yaml, onnx-text, keras-json, keras-py)",
                          it->kids[0]->s);
         ex->format = example_formats[f].key;
         ex->ext = example_formats[f].ext;
