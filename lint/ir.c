@@ -43,65 +43,97 @@ const nnl_act_info *nnl_act_info_of(nnl_act act) {
   return &act_table[act < NNL_ACT__COUNT ? act : NNL_ACT_UNKNOWN];
 }
 
-/* Names are looked up per layer, so each table gets a sorted index of its
- * normalized names, built once (thread-safe through pthread_once) and
- * searched by bisection. */
+/* Names are looked up per layer, so each table gets an index of its
+ * normalized names (nnl_name_key's form), built once (thread-safe through
+ * pthread_once): an open-addressing hash table, probed with the key and its
+ * hash computed in one pass over the name. */
 enum { KEY_MAX = 48 };
 typedef struct keyed {
   char key[KEY_MAX];
+  uint32_t len; /* strlen(key); 0 marks an empty slot */
   int id;
 } keyed;
 
-static keyed *op_index, *act_index;
-static size_t n_op_index, n_act_index;
+typedef struct kindex {
+  keyed *slot;
+  uint32_t mask; /* slots - 1, a power of two minus one */
+} kindex;
+
+static kindex op_index, act_index;
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 
-static int keyed_cmp(const void *a, const void *b) {
-  return strcmp(((const keyed *)a)->key, ((const keyed *)b)->key);
+static uint32_t key_hash(const char *k, uint32_t n) {
+  uint32_t h = 2166136261u;
+  for (uint32_t i = 0; i < n; i++) h = (h ^ (unsigned char)k[i]) * 16777619u;
+  return h;
 }
 
-static keyed *build_index(const struct alias *t, size_t n, size_t *out_n) {
-  keyed *k = nnl_xmalloc(n * sizeof *k);
-  for (size_t i = 0; i < n; i++) {
-    nnl_name_key(t[i].name, k[i].key, sizeof k[i].key);
-    k[i].id = t[i].id;
+/* name normalized as nnl_name_key does (ASCII lower case, '_' and '-'
+ * dropped: the C locale's tolower) into out[KEY_MAX]; its length, or -1
+ * when it does not fit. */
+static int norm_name(const char *name, char *out) {
+  uint32_t n = 0;
+  for (; *name; name++) {
+    unsigned char c = (unsigned char)*name;
+    if (c == '_' || c == '-') continue;
+    if (n + 1 >= KEY_MAX) return -1;
+    out[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   }
-  qsort(k, n, sizeof *k, keyed_cmp);
-  /* ops.def spells a few names twice (Conv2D / Conv2d); equal keys always
-   * name the same entry, so one of each is kept. */
-  size_t w = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (w > 0 && strcmp(k[w - 1].key, k[i].key) == 0) continue;
-    k[w++] = k[i];
+  out[n] = '\0';
+  return (int)n;
+}
+
+/* The entry of key k (length n): its slot, or the empty slot it would go in. */
+static keyed *probe(const kindex *x, const char *k, uint32_t n) {
+  for (uint32_t i = key_hash(k, n) & x->mask;; i = (i + 1) & x->mask) {
+    keyed *e = &x->slot[i];
+    if (!e->len || (e->len == n && memcmp(e->key, k, n) == 0)) return e;
   }
-  *out_n = w;
-  return k;
+}
+
+/* ops.def spells a few names twice (Conv2D / Conv2d); equal keys always
+ * name the same entry, so the first is kept. */
+static void build_index(kindex *x, const struct alias *t, size_t n) {
+  uint32_t cap = 16;
+  while (cap < 2 * n + 2) cap *= 2;
+  x->slot = nnl_xcalloc(cap, sizeof *x->slot);
+  x->mask = cap - 1;
+  for (size_t i = 0; i < n; i++) {
+    char k[KEY_MAX];
+    int len = norm_name(t[i].name, k);
+    if (len <= 0) continue;
+    keyed *e = probe(x, k, (uint32_t)len);
+    if (e->len) continue;
+    memcpy(e->key, k, (size_t)len + 1);
+    e->len = (uint32_t)len;
+    e->id = t[i].id;
+  }
 }
 
 static void build_indexes(void) {
-  op_index = build_index(op_aliases, sizeof op_aliases / sizeof *op_aliases,
-                         &n_op_index);
-  act_index = build_index(act_aliases,
-                          sizeof act_aliases / sizeof *act_aliases,
-                          &n_act_index);
+  build_index(&op_index, op_aliases, sizeof op_aliases / sizeof *op_aliases);
+  build_index(&act_index, act_aliases,
+              sizeof act_aliases / sizeof *act_aliases);
 }
 
-static int lookup(const keyed *index, size_t n, const char *name) {
-  keyed want;
-  if (!nnl_name_key(name, want.key, sizeof want.key)) return -1;
-  const keyed *hit = bsearch(&want, index, n, sizeof *index, keyed_cmp);
-  return hit ? hit->id : -1;
+static int lookup(const kindex *x, const char *name) {
+  char k[KEY_MAX];
+  int len = norm_name(name, k);
+  if (len < 0) return -1;
+  if (len == 0) return -1; /* no table name normalizes to "" */
+  const keyed *hit = probe(x, k, (uint32_t)len);
+  return hit->len ? hit->id : -1;
 }
 
 nnl_op nnl_op_lookup(const char *name) {
   pthread_once(&index_once, build_indexes);
-  int id = lookup(op_index, n_op_index, name);
+  int id = lookup(&op_index, name);
   return id < 0 ? NNL_OP_OPAQUE : (nnl_op)id;
 }
 
 nnl_act nnl_act_lookup(const char *name) {
   pthread_once(&index_once, build_indexes);
-  int id = lookup(act_index, n_act_index, name);
+  int id = lookup(&act_index, name);
   return id < 0 ? NNL_ACT_UNKNOWN : (nnl_act)id;
 }
 

@@ -68,7 +68,7 @@ else
 fi
 "$NNLINT" --explain NN005 > "$TMP/explain.out" 2>&1
 if head -1 "$TMP/explain.out" | grep -q '^NN005 large-batch-size ([a-z]*)$' &&
-   grep -q 'bad example 1:' "$TMP/explain.out" && grep -q '^fix: ' "$TMP/explain.out"; then
+   grep -Eq 'bad example 1( \([a-z-]+\))?:' "$TMP/explain.out" && grep -q '^fix: ' "$TMP/explain.out"; then
   pass "engine: --explain"
 else
   fail "engine: --explain" "$(head -5 "$TMP/explain.out")"

@@ -1310,7 +1310,16 @@ static void fmt_num(double v, nnl_buf *out) {
   if (isnan(v)) return nnl_buf_puts(out, "nan");
   if (isinf(v)) return nnl_buf_puts(out, v < 0 ? "-inf" : "inf");
   if (v == floor(v) && fabs(v) < 1e15) {
-    snprintf(b, sizeof b, "%.0f", v == 0 ? 0.0 : v);
+    /* a whole number: its digits, as "%.0f" prints them (0 for -0) */
+    long long i = (long long)v;
+    unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i
+                                 : (unsigned long long)i;
+    char *q = b + sizeof b;
+    *--q = '\0';
+    do *--q = (char)('0' + u % 10), u /= 10;
+    while (u);
+    if (i < 0) *--q = '-';
+    return nnl_buf_puts(out, q);
   } else {
     for (int prec = 1; prec <= 17; prec++) {
       snprintf(b, sizeof b, "%.*g", prec, v);

@@ -37,6 +37,7 @@ struct ynode {
   uint8_t open : 1; /* collection not finished (an alias to it recurses) */
   uint8_t flow : 1;
   uint8_t keyed : 1; /* a mapping key scalar: `key` is its normalized form */
+  uint8_t merges : 1; /* mapping: some key may be a `<<` merge key */
   uint32_t n;     /* scalar: bytes; collection: children */
   nnl_span at;
   uint32_t size;  /* nodes a walk visits, aliases expanded (saturating) */
@@ -143,6 +144,12 @@ static uint32_t byte_off(yp *p, size_t idx) {
 }
 
 static nnl_span span_of(yp *p, yaml_mark_t a, yaml_mark_t b) {
+  if (p->ascii) { /* byte_off's first case, without the calls */
+    size_t len = p->doc->len, so = p->bom + a.index, eo = p->bom + b.index;
+    if (so > len) so = len;
+    if (eo > len) eo = len;
+    return (nnl_span){(uint32_t)so, eo > so ? (uint32_t)(eo - so) : 0};
+  }
   uint32_t s = byte_off(p, a.index), e = byte_off(p, b.index);
   return (nnl_span){s, e > s ? e - s : 0};
 }
@@ -212,9 +219,19 @@ static const char *norm_key(yp *p, const char *s) {
   const char *q = s;
   while (*q && *q != '_' && *q != '-' && !(*q >= 'A' && *q <= 'Z')) q++;
   if (!*q) return q - s <= 62 ? s : NULL;
+  /* nnl_name_key's folding (C locale: ASCII only), from the first byte
+   * that changes; the prefix before it is copied as is */
   char buf[64];
-  if (!nnl_name_key(s, buf, sizeof buf)) return NULL;
-  return tree_str(p, buf, strlen(buf));
+  size_t n = (size_t)(q - s);
+  if (n > 62) return NULL;
+  memcpy(buf, s, n);
+  for (; *q; q++) {
+    unsigned char c = (unsigned char)*q;
+    if (c == '_' || c == '-') continue;
+    if (n + 1 >= sizeof buf) return NULL;
+    buf[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  return tree_str(p, buf, n);
 }
 
 /* Append n to the open collection at depth-1 (last[] holds each open
@@ -311,6 +328,7 @@ static int read_stream(yp *p, uint32_t *specs) {
       if (depth && stack[depth - 1]->kind == Y_MAP && (stack[depth - 1]->n & 1)) {
         n->keyed = 1; /* an odd child of a mapping is a key */
         n->key = norm_key(p, n->s);
+        if (n->s[0] == '<') stack[depth - 1]->merges = 1;
       }
       if (depth) stack[depth - 1]->size = sat_add(stack[depth - 1]->size, 1);
       anchor(p, ev.data.scalar.anchor, n);
@@ -385,6 +403,8 @@ static int read_stream(yp *p, uint32_t *specs) {
       n->at = at;
       n->size = t->size;
       attach(stack, last, depth, &root, n);
+      if (depth && stack[depth - 1]->kind == Y_MAP && (stack[depth - 1]->n & 1))
+        stack[depth - 1]->merges = 1; /* an alias as a key: is_merge_key decides */
       if (depth) stack[depth - 1]->size = sat_add(stack[depth - 1]->size, t->size);
       break;
     }
@@ -428,6 +448,61 @@ static int as_bool(ynode *v) {
     if (strcmp(v->s, no[i]) == 0) return 0;
   }
   return -1;
+}
+
+/* Powers of ten that doubles hold exactly. */
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                     1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+                                     1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The common decimal forms (123, 0.01, 1e-4, 2.5E+3) read without strtod
+ * when the result is exact: at most 15 significant digits and a power of
+ * ten up to 22, so one correctly rounded multiplication or division gives
+ * what strtod gives.  False when s is anything else (the caller then uses
+ * strtod). */
+static bool fast_decimal(const char *s, double *out) {
+  uint64_t m = 0;
+  int digits = 0, exp10 = 0;
+  bool any = false;
+  for (; *s >= '0' && *s <= '9'; s++, any = true) {
+    if (m == 0 && *s == '0') continue; /* leading zeros */
+    if (++digits > 15) return false;
+    m = m * 10 + (uint64_t)(*s - '0');
+  }
+  if (*s == '.') {
+    for (s++; *s >= '0' && *s <= '9'; s++, any = true) {
+      if (m == 0 && *s == '0') {
+        exp10--;
+        continue;
+      }
+      if (++digits > 15) return false;
+      m = m * 10 + (uint64_t)(*s - '0');
+      exp10--;
+    }
+  }
+  if (!any) return false;
+  if (*s == 'e' || *s == 'E') {
+    s++;
+    bool eneg = false;
+    if (*s == '+' || *s == '-') eneg = *s++ == '-';
+    if (!(*s >= '0' && *s <= '9')) return false;
+    int e = 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+      if (e > 1000) return false;
+      e = e * 10 + (*s - '0');
+    }
+    exp10 += eneg ? -e : e;
+  }
+  if (*s) return false;
+  if (m == 0) {
+    *out = 0.0;
+    return true;
+  }
+  if (exp10 < -22 || exp10 > 22) return false;
+  *out = exp10 < 0 ? (double)m / pow10_exact[-exp10]
+                   : (double)m * pow10_exact[exp10];
+  return true;
 }
 
 /* A YAML 1.1/1.2 number: 12, -3, 1_000, 0x1F, 0o17, 0b101, 1.5, .01, 1e-4,
@@ -475,6 +550,10 @@ static bool parse_number(const char *s, double *out) {
   if (!n) return false;
   char *end;
   double d;
+  if (base == 10 && fast_decimal(buf, &d)) {
+    *out = neg ? -d : d;
+    return true;
+  }
   if (base == 10) d = strtod(buf, &end);
   else d = (double)strtoull(buf, &end, base);
   if (*end) return false;
@@ -603,7 +682,7 @@ static ynode *map_get(ynode *map, const char *key, int depth) {
     const char *kk = key_of(k, buf, sizeof buf);
     if (kk && kk[0] == key[0] && strcmp(kk, key) == 0) found = k->next;
   }
-  if (found) return found;
+  if (found || !map->merges) return found;
   for (ynode *k = map->kids; k && k->next; k = k->next->next) {
     if (!is_merge_key(k)) continue;
     ynode *v = deref(k->next);
@@ -626,7 +705,8 @@ static int each_pair(yp *p, ynode *map, pair_fn fn, void *obj, int depth) {
   map = deref(map);
   if (depth > MAX_MERGE_DEPTH)
     return bad(p, map->at, "`<<` merges nested deeper than %d", MAX_MERGE_DEPTH);
-  for (ynode *k = map->kids; k && k->next; k = k->next->next) {
+  for (ynode *k = map->merges ? map->kids : NULL; k && k->next;
+       k = k->next->next) {
     if (!is_merge_key(k)) continue;
     ynode *v = deref(k->next), *src[MAX_MERGE_SOURCES];
     uint32_t ns = 0;
@@ -650,7 +730,8 @@ static int each_pair(yp *p, ynode *map, pair_fn fn, void *obj, int depth) {
   char buf[64];
   for (ynode *k = map->kids; k && k->next; k = k->next->next) {
     const char *key;
-    if (is_merge_key(k) || !(key = key_of(k, buf, sizeof buf))) continue;
+    if ((map->merges && is_merge_key(k)) || !(key = key_of(k, buf, sizeof buf)))
+      continue;
     TRY(fn(p, obj, key, k->next));
   }
   return 0;
@@ -1727,8 +1808,18 @@ int nnl_parse_yaml_spec(nnl_ctx *cx, nnl_doc *doc) {
     p.bom = 2, p.utf16 = true;
   p.bi = p.bom;
   p.ascii = !p.utf16;
-  for (size_t i = p.bom; i < doc->len && p.ascii; i++)
-    if (s[i] >= 0x80) p.ascii = false;
+  if (p.ascii) {
+    /* eight bytes at a time: any byte with its top bit set is not ASCII */
+    size_t i = p.bom;
+    uint64_t hi = 0;
+    for (; i + 8 <= doc->len; i += 8) {
+      uint64_t w;
+      memcpy(&w, s + i, sizeof w);
+      hi |= w;
+    }
+    for (; i < doc->len; i++) hi |= s[i];
+    p.ascii = !(hi & UINT64_C(0x8080808080808080));
+  }
   uint32_t specs = 0;
   int rc = read_stream(&p, &specs);
   nnl_arena_free(&p.tree);
