@@ -65,18 +65,15 @@ void *nnl_arena_alloc(nnl_arena *a, size_t n) {
   if (n > SIZE_MAX - 32) nnl_oom();
   n = (n + 15) & ~(size_t)15;
   if (!a->head || a->used + n > a->head->size) {
-    /* Blocks are zeroed once, when made (each byte is handed out at most
-     * once), instead of at every allocation. */
     size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
     nnl_arena_block *b = nnl_xmalloc(sizeof *b + size);
-    memset(b->data, 0, size);
     b->size = size;
     if (a->head && n > ARENA_BLOCK / 4) {
       /* A big block goes behind the head, so the head's free room stays. */
       b->next = a->head->next;
       a->head->next = b;
       a->total += n;
-      return b->data;
+      return memset(b->data, 0, n);
     }
     b->next = a->head;
     a->head = b;
@@ -85,7 +82,16 @@ void *nnl_arena_alloc(nnl_arena *a, size_t n) {
   void *p = a->head->data + a->used;
   a->used += n;
   a->total += n;
-  return p;
+  /* most allocations are small nodes: zeroed with a few inline stores */
+  switch (n) {
+  case 16: return memset(p, 0, 16);
+  case 32: return memset(p, 0, 32);
+  case 48: return memset(p, 0, 48);
+  case 64: return memset(p, 0, 64);
+  case 80: return memset(p, 0, 80);
+  case 96: return memset(p, 0, 96);
+  default: return memset(p, 0, n);
+  }
 }
 
 void *nnl_arena_realloc(nnl_arena *a, void *p, size_t old_n, size_t n) {
