@@ -71,21 +71,25 @@ static uint32_t key_hash(const char *k, uint32_t n) {
 /* name normalized as nnl_name_key does (ASCII lower case, '_' and '-'
  * dropped: the C locale's tolower) into out[KEY_MAX]; its length, or -1
  * when it does not fit. */
-static int norm_name(const char *name, char *out) {
-  uint32_t n = 0;
+static int norm_name(const char *name, char *out, uint32_t *hash) {
+  uint32_t n = 0, h = 2166136261u;
   for (; *name; name++) {
     unsigned char c = (unsigned char)*name;
     if (c == '_' || c == '-') continue;
     if (n + 1 >= KEY_MAX) return -1;
-    out[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    c = c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+    out[n++] = (char)c;
+    h = (h ^ c) * 16777619u; /* key_hash, on the fly */
   }
   out[n] = '\0';
+  *hash = h;
   return (int)n;
 }
 
-/* The entry of key k (length n): its slot, or the empty slot it would go in. */
-static keyed *probe(const kindex *x, const char *k, uint32_t n) {
-  for (uint32_t i = key_hash(k, n) & x->mask;; i = (i + 1) & x->mask) {
+/* The entry of key k (length n, key_hash h): its slot, or the empty slot
+ * it would go in. */
+static keyed *probe(const kindex *x, const char *k, uint32_t n, uint32_t h) {
+  for (uint32_t i = h & x->mask;; i = (i + 1) & x->mask) {
     keyed *e = &x->slot[i];
     if (!e->len || (e->len == n && memcmp(e->key, k, n) == 0)) return e;
   }
@@ -100,9 +104,10 @@ static void build_index(kindex *x, const struct alias *t, size_t n) {
   x->mask = cap - 1;
   for (size_t i = 0; i < n; i++) {
     char k[KEY_MAX];
-    int len = norm_name(t[i].name, k);
+    uint32_t h;
+    int len = norm_name(t[i].name, k, &h);
     if (len <= 0) continue;
-    keyed *e = probe(x, k, (uint32_t)len);
+    keyed *e = probe(x, k, (uint32_t)len, key_hash(k, (uint32_t)len));
     if (e->len) continue;
     memcpy(e->key, k, (size_t)len + 1);
     e->len = (uint32_t)len;
@@ -118,10 +123,11 @@ static void build_indexes(void) {
 
 static int lookup(const kindex *x, const char *name) {
   char k[KEY_MAX];
-  int len = norm_name(name, k);
+  uint32_t h;
+  int len = norm_name(name, k, &h);
   if (len < 0) return -1;
   if (len == 0) return -1; /* no table name normalizes to "" */
-  const keyed *hit = probe(x, k, (uint32_t)len);
+  const keyed *hit = probe(x, k, (uint32_t)len, h);
   return hit->len ? hit->id : -1;
 }
 

@@ -897,6 +897,14 @@ typedef struct guard_cache {
   } g[MAX_GUARDS];
 } guard_cache;
 
+/* The object of item i of list (an OBJLIST), as bind_item binds it. */
+static const void *objlist_item(const nnl_value *list, uint32_t i) {
+  return (const char *)list->obj +
+         (size_t)i * (list->kind == NNL_O_LAYER   ? sizeof(nnl_layer)
+                      : list->kind == NNL_O_INPUT ? sizeof(nnl_input)
+                                                  : sizeof(nnl_output));
+}
+
 /* Bind item i of list (a list value) to *item. */
 static void bind_item(const nnl_value *list, uint32_t i, nnl_value *item) {
   if (list->type == NNL_V_LIST) {
@@ -906,10 +914,7 @@ static void bind_item(const nnl_value *list, uint32_t i, nnl_value *item) {
   memset(item, 0, sizeof *item);
   item->type = NNL_V_OBJ;
   item->kind = list->kind;
-  item->obj = (const char *)list->obj +
-              (size_t)i * (list->kind == NNL_O_LAYER   ? sizeof(nnl_layer)
-                           : list->kind == NNL_O_INPUT ? sizeof(nnl_input)
-                                                       : sizeof(nnl_output));
+  item->obj = objlist_item(list, i);
   item->at = nnl_ir_obj_span((nnl_objkind)item->kind, item->obj);
 }
 
@@ -926,9 +931,10 @@ static const struct guard_ix *guarded(guard_cache *gc, const nnl_model *m,
   g->field = field;
   g->ix.len = 0;
   for (uint32_t i = 0; i < list->count; i++) {
-    nnl_value item, v;
-    bind_item(list, i, &item);
-    nnl_ir_get(m, item.obj, field, &v);
+    nnl_value v; /* only the item's object matters: no span, no copy */
+    const void *obj = list->type == NNL_V_LIST ? list->items[i].obj
+                                               : objlist_item(list, i);
+    nnl_ir_get(m, obj, field, &v);
     if (nnl_value_truth(&v) == 1) nnl_array_push(&g->ix, i);
   }
   return g;

@@ -316,7 +316,7 @@ static int read_stream(yp *p, uint32_t *specs) {
       n = nnl_arena_alloc(&p->tree, sizeof *n);
       n->kind = Y_SCALAR;
       n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-      n->tag = tag_class(ev.data.scalar.tag, true);
+      n->tag = ev.data.scalar.tag ? tag_class(ev.data.scalar.tag, true) : T_NONE;
       n->at = span_of(p, ev.start_mark, ev.end_mark);
       n->s = tree_str(p, (const char *)ev.data.scalar.value,
                       ev.data.scalar.length);
@@ -427,8 +427,14 @@ static bool is_null(ynode *v) {
   if (!v->plain || v->tag != T_NONE) return false;
   const char *s = v->s;
   if (*s && *s != '~' && *s != 'n' && *s != 'N') return false;
-  return !*s || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
-         strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+  switch (s[0]) { /* "", "~", "null", "Null", "NULL" */
+  case '\0': return true;
+  case '~': return !s[1];
+  case 'n': return s[1] == 'u' && s[2] == 'l' && s[3] == 'l' && !s[4];
+  default: /* 'N' */
+    return (s[1] == 'u' && s[2] == 'l' && s[3] == 'l' && !s[4]) ||
+           (s[1] == 'U' && s[2] == 'L' && s[3] == 'L' && !s[4]);
+  }
 }
 
 /* 1 true, 0 false, -1 not a boolean (YAML 1.1 words, as PyYAML reads). */

@@ -15,21 +15,9 @@
 
 #include "report.h"
 
-/* A JSON string of s, made valid UTF-8 first (jansson rejects anything
- * else); JSON null for NULL. */
-static json_t *str(const char *s) {
-  if (!s) return json_null();
-  size_t n;
-  char *c = nnl_utf8_clean(s, strlen(s), false, &n);
-  json_t *j = json_stringn(c, n);
-  free(c);
-  if (!j) nnl_oom();
-  return j;
-}
+/* A JSON string of s; JSON null for NULL. */
+static json_t *str(const char *s) { return s ? nnl_rjson_str(s) : json_null(); }
 
-static void set(json_t *o, const char *key, json_t *v) {
-  if (!v || json_object_set_new(o, key, v) != 0) nnl_oom();
-}
 
 /* Print one diagnostic object as an item of the "diagnostics" array. */
 static void emit(nnl_reporter *r, json_t *o) {
@@ -56,17 +44,17 @@ static json_t *diag_object(const char *path, const nnl_report_pos *p,
                            const char *where) {
   json_t *o = json_object();
   if (!o) nnl_oom();
-  set(o, "path", str(path));
-  set(o, "line", json_integer(p->line));
-  set(o, "column", json_integer(p->col));
-  set(o, "end_line", json_integer(p->end_line));
-  set(o, "end_column", json_integer(p->end_col));
-  set(o, "rule", str(rule));
-  set(o, "name", str(name));
-  set(o, "severity", str(nnl_severity_name(sev)));
-  set(o, "message", str(message));
-  set(o, "fix", str(fix));
-  if (where) set(o, "where", str(where));
+  nnl_rjson_set(o, "path", str(path));
+  nnl_rjson_set(o, "line", json_integer(p->line));
+  nnl_rjson_set(o, "column", json_integer(p->col));
+  nnl_rjson_set(o, "end_line", json_integer(p->end_line));
+  nnl_rjson_set(o, "end_column", json_integer(p->end_col));
+  nnl_rjson_set(o, "rule", str(rule));
+  nnl_rjson_set(o, "name", str(name));
+  nnl_rjson_set(o, "severity", str(nnl_severity_name(sev)));
+  nnl_rjson_set(o, "message", str(message));
+  nnl_rjson_set(o, "fix", str(fix));
+  if (where) nnl_rjson_set(o, "where", str(where));
   return o;
 }
 

@@ -27,28 +27,6 @@ typedef struct lsp {
   unsigned long n_docs;
 } lsp;
 
-static json_t *str(const char *s) {
-  if (!s) s = "";
-  size_t n;
-  char *c = nnl_utf8_clean(s, strlen(s), false, &n);
-  json_t *j = json_stringn(c, n);
-  free(c);
-  if (!j) nnl_oom();
-  return j;
-}
-static json_t *obj(void) {
-  json_t *o = json_object();
-  if (!o) nnl_oom();
-  return o;
-}
-static json_t *integer(json_int_t v) {
-  json_t *j = json_integer(v);
-  if (!j) nnl_oom();
-  return j;
-}
-static void set(json_t *o, const char *key, json_t *v) {
-  if (!v || json_object_set_new(o, key, v) != 0) nnl_oom();
-}
 
 static int severity_of(nnl_severity s) {
   switch (s) {
@@ -76,9 +54,9 @@ static uint32_t utf16_character(nnl_doc *doc, uint32_t line, uint32_t col) {
 }
 
 static json_t *position(uint32_t line, uint32_t character) {
-  json_t *p = obj();
-  set(p, "line", integer(line));
-  set(p, "character", integer(character));
+  json_t *p = nnl_rjson_obj();
+  nnl_rjson_set(p, "line", nnl_rjson_int(line));
+  nnl_rjson_set(p, "character", nnl_rjson_int(character));
   return p;
 }
 
@@ -87,32 +65,32 @@ static json_t *diagnostic(nnl_doc *doc, const nnl_report_pos *p,
                           const char *rule, const char *name,
                           nnl_severity sev, const char *msg, const char *where,
                           const char *fix) {
-  json_t *range = obj();
+  json_t *range = nnl_rjson_obj();
   if (doc && p && p->has_lines) {
-    set(range, "start",
+    nnl_rjson_set(range, "start",
         position(p->line - 1, utf16_character(doc, p->line, p->col)));
-    set(range, "end",
+    nnl_rjson_set(range, "end",
         position(p->end_line - 1,
                  utf16_character(doc, p->end_line, p->end_col)));
   } else {
-    set(range, "start", position(0, 0));
-    set(range, "end", position(0, 0));
+    nnl_rjson_set(range, "start", position(0, 0));
+    nnl_rjson_set(range, "end", position(0, 0));
   }
-  json_t *d = obj();
-  set(d, "range", range);
-  set(d, "severity", integer(severity_of(sev)));
-  set(d, "code", str(rule));
+  json_t *d = nnl_rjson_obj();
+  nnl_rjson_set(d, "range", range);
+  nnl_rjson_set(d, "severity", nnl_rjson_int(severity_of(sev)));
+  nnl_rjson_set(d, "code", nnl_rjson_str(rule));
   char *href = nnl_report_help_uri(rule, name);
-  json_t *cd = obj();
-  set(cd, "href", str(href));
-  set(d, "codeDescription", cd);
+  json_t *cd = nnl_rjson_obj();
+  nnl_rjson_set(cd, "href", nnl_rjson_str(href));
+  nnl_rjson_set(d, "codeDescription", cd);
   free(href);
-  set(d, "source", str("nnlint"));
+  nnl_rjson_set(d, "source", nnl_rjson_str("nnlint"));
   nnl_buf m = {0};
   nnl_buf_puts(&m, msg ? msg : "");
   if (where) nnl_buf_printf(&m, "\nat: %s", where);
   if (fix && *fix) nnl_buf_printf(&m, "\nfix: %s", fix);
-  set(d, "message", str(nnl_buf_str(&m)));
+  nnl_rjson_set(d, "message", nnl_rjson_str(nnl_buf_str(&m)));
   nnl_buf_free(&m);
   return d;
 }
@@ -138,8 +116,8 @@ static void member(nnl_reporter *r, const char *path, json_t *diags) {
     json_decref(diags);
     return;
   }
-  set(s->seen, uri, json_true());
-  json_t *key = str(uri);
+  nnl_rjson_set(s->seen, uri, json_true());
+  json_t *key = nnl_rjson_str(uri);
   char *k = json_dumps(key, JSON_ENCODE_ANY);
   char *v = json_dumps(diags, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   json_decref(key);
@@ -163,7 +141,7 @@ static void member(nnl_reporter *r, const char *path, json_t *diags) {
 
 void nnl_lsp_begin(nnl_reporter *r) {
   lsp *s = nnl_xcalloc(1, sizeof *s);
-  s->seen = obj();
+  s->seen = nnl_rjson_obj();
   r->state = s;
   fputc('{', r->out);
 }

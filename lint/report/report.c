@@ -324,3 +324,44 @@ char *nnl_report_help_uri(const char *id, const char *name) {
   nnl_buf_str(&b);
   return b.s;
 }
+
+/* ---- jansson constructors ---- */
+json_t *nnl_rjson_strn(const char *s, size_t n) {
+  if (!s) s = "", n = 0;
+  size_t k;
+  char *c = nnl_utf8_clean(s, n, false, &k);
+  json_t *j = json_stringn(c, k);
+  free(c);
+  if (!j) nnl_oom();
+  return j;
+}
+
+json_t *nnl_rjson_str(const char *s) {
+  return nnl_rjson_strn(s, s ? strlen(s) : 0);
+}
+
+json_t *nnl_rjson_obj(void) {
+  json_t *o = json_object();
+  if (!o) nnl_oom();
+  return o;
+}
+
+json_t *nnl_rjson_arr(void) {
+  json_t *a = json_array();
+  if (!a) nnl_oom();
+  return a;
+}
+
+json_t *nnl_rjson_int(json_int_t v) {
+  json_t *j = json_integer(v);
+  if (!j) nnl_oom();
+  return j;
+}
+
+void nnl_rjson_set(json_t *o, const char *key, json_t *v) {
+  if (!v || json_object_set_new(o, key, v) != 0) nnl_oom();
+}
+
+void nnl_rjson_push(json_t *a, json_t *v) {
+  if (!v || json_array_append_new(a, v) != 0) nnl_oom();
+}

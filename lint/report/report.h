@@ -10,6 +10,8 @@
 #ifndef NNL_REPORT_H
 #define NNL_REPORT_H
 
+#include <jansson.h>
+
 #include "nnlint.h"
 
 struct nnl_reporter {
@@ -82,5 +84,18 @@ void nnl_lsp_begin(nnl_reporter *r);
 void nnl_lsp_doc(nnl_reporter *r, nnl_doc *doc);
 void nnl_lsp_unreadable(nnl_reporter *r, const char *path, const char *msg);
 void nnl_lsp_finish(nnl_reporter *r);
+
+/* ---- jansson constructors for the JSON-based reporters ----
+ * They never return NULL: out of memory goes through nnl_oom.  Strings are
+ * made valid UTF-8 first (jansson rejects anything else); a NULL string is
+ * "". */
+json_t *nnl_rjson_strn(const char *s, size_t n);
+json_t *nnl_rjson_str(const char *s);
+json_t *nnl_rjson_obj(void);
+json_t *nnl_rjson_arr(void);
+json_t *nnl_rjson_int(json_int_t v);
+/* Set / append, taking ownership of v. */
+void nnl_rjson_set(json_t *o, const char *key, json_t *v);
+void nnl_rjson_push(json_t *a, json_t *v);
 
 #endif

@@ -56,44 +56,11 @@ static sarif *state(nnl_reporter *r) { return r->state; }
 
 /* ---- jansson helpers ---- */
 
-/* A JSON string of s[0..n), made valid UTF-8 (jansson rejects anything
- * else); NULL s is "". */
-static json_t *strn(const char *s, size_t n) {
-  if (!s) s = "", n = 0;
-  size_t k;
-  char *c = nnl_utf8_clean(s, n, false, &k);
-  json_t *j = json_stringn(c, k);
-  free(c);
-  if (!j) nnl_oom();
-  return j;
-}
-static json_t *str(const char *s) { return strn(s, s ? strlen(s) : 0); }
 
-static json_t *obj(void) {
-  json_t *o = json_object();
-  if (!o) nnl_oom();
-  return o;
-}
-static json_t *arr(void) {
-  json_t *a = json_array();
-  if (!a) nnl_oom();
-  return a;
-}
-static json_t *integer(json_int_t v) {
-  json_t *j = json_integer(v);
-  if (!j) nnl_oom();
-  return j;
-}
-static void set(json_t *o, const char *key, json_t *v) {
-  if (!v || json_object_set_new(o, key, v) != 0) nnl_oom();
-}
-static void push(json_t *a, json_t *v) {
-  if (!v || json_array_append_new(a, v) != 0) nnl_oom();
-}
 /* {"text": s} */
 static json_t *text_obj(const char *s) {
-  json_t *o = obj();
-  set(o, "text", str(s));
+  json_t *o = nnl_rjson_obj();
+  nnl_rjson_set(o, "text", nnl_rjson_str(s));
   return o;
 }
 
@@ -139,12 +106,12 @@ static void rules_init(nnl_reporter *r) {
   if (s->rules_known) return;
   s->rules_known = true;
   if (!r->rules || !nnl_ruleset_find(r->rules, "NN000"))
-    set(s->rule_index, "NN000", integer((json_int_t)s->n_rules++));
+    nnl_rjson_set(s->rule_index, "NN000", nnl_rjson_int((json_int_t)s->n_rules++));
   size_t n = r->rules ? nnl_ruleset_count(r->rules) : 0;
   for (size_t i = 0; i < n; i++) {
     const nnl_rule_info *ri = nnl_rule_info_of(nnl_ruleset_at(r->rules, i));
     if (!json_object_get(s->rule_index, ri->id))
-      set(s->rule_index, ri->id, integer((json_int_t)s->n_rules++));
+      nnl_rjson_set(s->rule_index, ri->id, nnl_rjson_int((json_int_t)s->n_rules++));
   }
 }
 
@@ -158,7 +125,7 @@ static size_t rule_index(nnl_reporter *r, const char *id, const char *name) {
   if (j) return (size_t)json_integer_value(j);
   extra_rule e = {nnl_xstrdup(id), nnl_xstrdup(name ? name : "")};
   nnl_array_push(&s->extras, e);
-  set(s->rule_index, id, integer((json_int_t)s->n_rules));
+  nnl_rjson_set(s->rule_index, id, nnl_rjson_int((json_int_t)s->n_rules));
   return s->n_rules++;
 }
 
@@ -167,21 +134,21 @@ static json_t *descriptor(const char *id, const char *name,
                           const char *summary, const char *mistake,
                           const char *explanation, const char *fix,
                           nnl_severity sev) {
-  json_t *d = obj();
-  set(d, "id", str(id));
-  if (name && *name) set(d, "name", str(name));
+  json_t *d = nnl_rjson_obj();
+  nnl_rjson_set(d, "id", nnl_rjson_str(id));
+  if (name && *name) nnl_rjson_set(d, "name", nnl_rjson_str(name));
   const char *shortd = summary && *summary ? summary
                        : mistake && *mistake ? mistake
                        : name && *name ? name
                                        : id;
-  set(d, "shortDescription", text_obj(shortd));
+  nnl_rjson_set(d, "shortDescription", text_obj(shortd));
   nnl_buf full = {0};
   if (mistake && *mistake && shortd != mistake) {
     nnl_buf_puts(&full, mistake);
     nnl_buf_puts(&full, ": ");
   }
   nnl_buf_puts(&full, shortd);
-  set(d, "fullDescription", text_obj(nnl_buf_str(&full)));
+  nnl_rjson_set(d, "fullDescription", text_obj(nnl_buf_str(&full)));
   nnl_buf_free(&full);
 
   /* help: the explanation (Markdown in the rule file), then the fix */
@@ -196,17 +163,17 @@ static json_t *descriptor(const char *id, const char *name,
     nnl_buf_printf(&md, "\n\n**Fix:** %s", fix);
   }
   json_t *help = text_obj(nnl_buf_str(&text));
-  set(help, "markdown", str(nnl_buf_str(&md)));
-  set(d, "help", help);
+  nnl_rjson_set(help, "markdown", nnl_rjson_str(nnl_buf_str(&md)));
+  nnl_rjson_set(d, "help", help);
   nnl_buf_free(&text);
   nnl_buf_free(&md);
 
   char *uri = nnl_report_help_uri(id, name);
-  set(d, "helpUri", str(uri));
+  nnl_rjson_set(d, "helpUri", nnl_rjson_str(uri));
   free(uri);
-  json_t *conf = obj();
-  set(conf, "level", str(level_of(sev)));
-  set(d, "defaultConfiguration", conf);
+  json_t *conf = nnl_rjson_obj();
+  nnl_rjson_set(conf, "level", nnl_rjson_str(level_of(sev)));
+  nnl_rjson_set(d, "defaultConfiguration", conf);
   return d;
 }
 
@@ -239,9 +206,9 @@ static json_t *rules_array(nnl_reporter *r) {
       slot[k] = descriptor(e->id, e->name, NULL, NULL, NULL, NULL,
                            NNL_SEV_WARNING);
   }
-  json_t *a = arr();
+  json_t *a = nnl_rjson_arr();
   for (size_t k = 0; k < s->n_rules; k++)
-    push(a, slot[k] ? slot[k] : descriptor("unknown", NULL, NULL, NULL, NULL,
+    nnl_rjson_push(a, slot[k] ? slot[k] : descriptor("unknown", NULL, NULL, NULL, NULL,
                                            NULL, NNL_SEV_WARNING));
   free(slot);
   return a;
@@ -271,22 +238,22 @@ static json_t *artifact_location(nnl_reporter *r, const char *path,
     index = (size_t)json_integer_value(idx);
   } else {
     index = json_array_size(s->artifacts);
-    set(s->artifact_index, u, integer((json_int_t)index));
-    json_t *loc = obj();
-    set(loc, "uri", str(u));
-    if (rel) set(loc, "uriBaseId", str(SRCROOT));
-    json_t *art = obj();
-    set(art, "location", loc);
-    if (length >= 0) set(art, "length", integer((json_int_t)length));
-    json_t *roles = arr();
-    push(roles, str("analysisTarget"));
-    set(art, "roles", roles);
-    push(s->artifacts, art);
+    nnl_rjson_set(s->artifact_index, u, nnl_rjson_int((json_int_t)index));
+    json_t *loc = nnl_rjson_obj();
+    nnl_rjson_set(loc, "uri", nnl_rjson_str(u));
+    if (rel) nnl_rjson_set(loc, "uriBaseId", nnl_rjson_str(SRCROOT));
+    json_t *art = nnl_rjson_obj();
+    nnl_rjson_set(art, "location", loc);
+    if (length >= 0) nnl_rjson_set(art, "length", nnl_rjson_int((json_int_t)length));
+    json_t *roles = nnl_rjson_arr();
+    nnl_rjson_push(roles, nnl_rjson_str("analysisTarget"));
+    nnl_rjson_set(art, "roles", roles);
+    nnl_rjson_push(s->artifacts, art);
   }
-  json_t *al = obj();
-  set(al, "uri", str(u));
-  if (rel) set(al, "uriBaseId", str(SRCROOT));
-  set(al, "index", integer((json_int_t)index));
+  json_t *al = nnl_rjson_obj();
+  nnl_rjson_set(al, "uri", nnl_rjson_str(u));
+  if (rel) nnl_rjson_set(al, "uriBaseId", nnl_rjson_str(SRCROOT));
+  nnl_rjson_set(al, "index", nnl_rjson_int((json_int_t)index));
   nnl_buf_free(&uri);
   free(rel);
   return al;
@@ -327,10 +294,10 @@ static json_t *fingerprint(nnl_doc *doc, const nnl_diag *dg,
   snprintf(key, sizeof key, "%016llx", (unsigned long long)h);
   json_t *seen = json_object_get(counts, key);
   json_int_t n = seen ? json_integer_value(seen) + 1 : 1;
-  set(counts, key, integer(n));
+  nnl_rjson_set(counts, key, nnl_rjson_int(n));
   char fp[64];
   snprintf(fp, sizeof fp, "%s:%lld", key, (long long)n);
-  return str(fp);
+  return nnl_rjson_str(fp);
 }
 
 /* ---- results ---- */
@@ -354,16 +321,16 @@ static json_t *message(const char *msg, const char *fix) {
 /* The last '/'-separated part of a `where` ("graph/conv1/Conv" -> the node
  * name "conv1" when there are three parts, else the whole). */
 static json_t *logical_location(const char *where) {
-  json_t *l = obj();
+  json_t *l = nnl_rjson_obj();
   const char *a = strchr(where, '/');
   const char *b = a ? strchr(a + 1, '/') : NULL;
   if (a && b && !strchr(b + 1, '/') && b > a + 1)
-    set(l, "name", strn(a + 1, (size_t)(b - a - 1)));
-  set(l, "fullyQualifiedName", str(where));
+    nnl_rjson_set(l, "name", nnl_rjson_strn(a + 1, (size_t)(b - a - 1)));
+  nnl_rjson_set(l, "fullyQualifiedName", nnl_rjson_str(where));
   /* an ONNX node computes a function of its inputs */
-  set(l, "kind", str("function"));
-  json_t *v = arr();
-  push(v, l);
+  nnl_rjson_set(l, "kind", nnl_rjson_str("function"));
+  json_t *v = nnl_rjson_arr();
+  nnl_rjson_push(v, l);
   return v;
 }
 
@@ -379,35 +346,35 @@ static void emit(nnl_reporter *r, json_t *res) {
 static json_t *result(nnl_reporter *r, const char *path, long long length,
                       const char *rule, const char *name, nnl_severity sev,
                       const char *msg, const char *fix) {
-  json_t *res = obj();
-  set(res, "ruleId", str(rule ? rule : ""));
-  set(res, "ruleIndex", integer((json_int_t)rule_index(r, rule, name)));
-  set(res, "level", str(level_of(sev)));
-  set(res, "message", message(msg, fix));
-  json_t *phys = obj();
-  set(phys, "artifactLocation", artifact_location(r, path, length));
-  json_t *loc = obj();
-  set(loc, "physicalLocation", phys);
-  json_t *locs = arr();
-  push(locs, loc);
-  set(res, "locations", locs);
+  json_t *res = nnl_rjson_obj();
+  nnl_rjson_set(res, "ruleId", nnl_rjson_str(rule ? rule : ""));
+  nnl_rjson_set(res, "ruleIndex", nnl_rjson_int((json_int_t)rule_index(r, rule, name)));
+  nnl_rjson_set(res, "level", nnl_rjson_str(level_of(sev)));
+  nnl_rjson_set(res, "message", message(msg, fix));
+  json_t *phys = nnl_rjson_obj();
+  nnl_rjson_set(phys, "artifactLocation", artifact_location(r, path, length));
+  json_t *loc = nnl_rjson_obj();
+  nnl_rjson_set(loc, "physicalLocation", phys);
+  json_t *locs = nnl_rjson_arr();
+  nnl_rjson_push(locs, loc);
+  nnl_rjson_set(res, "locations", locs);
   return res;
 }
 
 static json_t *region(const nnl_report_pos *p) {
-  json_t *g = obj();
-  set(g, "startLine", integer(p->line));
-  set(g, "startColumn", integer(p->col));
-  set(g, "endLine", integer(p->end_line));
-  set(g, "endColumn", integer(p->end_col));
+  json_t *g = nnl_rjson_obj();
+  nnl_rjson_set(g, "startLine", nnl_rjson_int(p->line));
+  nnl_rjson_set(g, "startColumn", nnl_rjson_int(p->col));
+  nnl_rjson_set(g, "endLine", nnl_rjson_int(p->end_line));
+  nnl_rjson_set(g, "endColumn", nnl_rjson_int(p->end_col));
   return g;
 }
 
 void nnl_sarif_begin(nnl_reporter *r) {
   sarif *s = nnl_xcalloc(1, sizeof *s);
-  s->rule_index = obj();
-  s->artifact_index = obj();
-  s->artifacts = arr();
+  s->rule_index = nnl_rjson_obj();
+  s->artifact_index = nnl_rjson_obj();
+  s->artifacts = nnl_rjson_arr();
   r->state = s;
   fprintf(r->out,
           "{\n  \"$schema\": \"%s\",\n  \"version\": \"2.1.0\",\n"
@@ -417,7 +384,7 @@ void nnl_sarif_begin(nnl_reporter *r) {
 
 void nnl_sarif_doc(nnl_reporter *r, nnl_doc *doc) {
   const nnl_diag **v = nnl_report_sorted(doc);
-  json_t *counts = obj();
+  json_t *counts = nnl_rjson_obj();
   for (uint32_t i = 0; i < doc->diags.len; i++) {
     const nnl_diag *dg = v[i];
     nnl_report_pos p;
@@ -427,17 +394,17 @@ void nnl_sarif_doc(nnl_reporter *r, nnl_doc *doc) {
     json_t *loc = json_array_get(json_object_get(res, "locations"), 0);
     json_t *phys = json_object_get(loc, "physicalLocation");
     if (p.has_lines) {
-      set(phys, "region", region(&p));
+      nnl_rjson_set(phys, "region", region(&p));
     } else {
       /* code scanning needs a line: a binary document's findings point
        * at its start, and the node says where */
       nnl_report_pos top = {1, 1, 1, 1, false};
-      set(phys, "region", region(&top));
+      nnl_rjson_set(phys, "region", region(&top));
     }
-    if (dg->where) set(loc, "logicalLocations", logical_location(dg->where));
-    json_t *fps = obj();
-    set(fps, "primaryLocationLineHash", fingerprint(doc, dg, &p, counts));
-    set(res, "partialFingerprints", fps);
+    if (dg->where) nnl_rjson_set(loc, "logicalLocations", logical_location(dg->where));
+    json_t *fps = nnl_rjson_obj();
+    nnl_rjson_set(fps, "primaryLocationLineHash", fingerprint(doc, dg, &p, counts));
+    nnl_rjson_set(res, "partialFingerprints", fps);
     emit(r, res);
   }
   json_decref(counts);
@@ -449,15 +416,15 @@ void nnl_sarif_unreadable(nnl_reporter *r, const char *path, const char *msg) {
       result(r, path, -1, "NN000", "bad-input", NNL_SEV_ERROR, msg, NULL);
   json_t *loc = json_array_get(json_object_get(res, "locations"), 0);
   nnl_report_pos top = {1, 1, 1, 1, false};
-  set(json_object_get(loc, "physicalLocation"), "region", region(&top));
+  nnl_rjson_set(json_object_get(loc, "physicalLocation"), "region", region(&top));
   /* the same file unreadable in two runs is the same alert */
   uint64_t h = fnv(0xcbf29ce484222325ULL, "NN000", 6);
   h = fnv(h, msg ? msg : "", msg ? strlen(msg) : 0);
   char fp[48];
   snprintf(fp, sizeof fp, "%016llx:1", (unsigned long long)h);
-  json_t *fps = obj();
-  set(fps, "primaryLocationLineHash", str(fp));
-  set(res, "partialFingerprints", fps);
+  json_t *fps = nnl_rjson_obj();
+  nnl_rjson_set(fps, "primaryLocationLineHash", nnl_rjson_str(fp));
+  nnl_rjson_set(res, "partialFingerprints", fps);
   emit(r, res);
 }
 
@@ -465,23 +432,23 @@ void nnl_sarif_finish(nnl_reporter *r) {
   sarif *s = state(r);
   fputs(s->n_results ? "\n      ],\n" : "],\n", r->out);
 
-  json_t *tail = obj();
-  json_t *driver = obj();
-  set(driver, "name", str("nnlint"));
-  set(driver, "version", str(NNL_VERSION));
-  set(driver, "semanticVersion", str(NNL_VERSION));
-  set(driver, "informationUri", str(INFORMATION_URI));
-  set(driver, "rules", rules_array(r));
-  json_t *tool = obj();
-  set(tool, "driver", driver);
-  set(tail, "tool", tool);
-  json_t *inv = obj();
-  set(inv, "executionSuccessful", json_true());
-  json_t *invs = arr();
-  push(invs, inv);
-  set(tail, "invocations", invs);
-  set(tail, "artifacts", json_incref(s->artifacts));
-  set(tail, "columnKind", str("unicodeCodePoints"));
+  json_t *tail = nnl_rjson_obj();
+  json_t *driver = nnl_rjson_obj();
+  nnl_rjson_set(driver, "name", nnl_rjson_str("nnlint"));
+  nnl_rjson_set(driver, "version", nnl_rjson_str(NNL_VERSION));
+  nnl_rjson_set(driver, "semanticVersion", nnl_rjson_str(NNL_VERSION));
+  nnl_rjson_set(driver, "informationUri", nnl_rjson_str(INFORMATION_URI));
+  nnl_rjson_set(driver, "rules", rules_array(r));
+  json_t *tool = nnl_rjson_obj();
+  nnl_rjson_set(tool, "driver", driver);
+  nnl_rjson_set(tail, "tool", tool);
+  json_t *inv = nnl_rjson_obj();
+  nnl_rjson_set(inv, "executionSuccessful", json_true());
+  json_t *invs = nnl_rjson_arr();
+  nnl_rjson_push(invs, inv);
+  nnl_rjson_set(tail, "invocations", invs);
+  nnl_rjson_set(tail, "artifacts", json_incref(s->artifacts));
+  nnl_rjson_set(tail, "columnKind", nnl_rjson_str("unicodeCodePoints"));
   /* where %SRCROOT% is: the current directory, as a file:// URI ending
    * in '/' */
   char *cwd = nnl_report_abspath(".");
@@ -489,11 +456,11 @@ void nnl_sarif_finish(nnl_reporter *r) {
   nnl_buf_puts(&u, "file://");
   nnl_report_uri_put(&u, cwd);
   if (u.s[u.len - 1] != '/') nnl_buf_putc(&u, '/');
-  json_t *base = obj();
-  set(base, "uri", str(nnl_buf_str(&u)));
-  json_t *bases = obj();
-  set(bases, SRCROOT, base);
-  set(tail, "originalUriBaseIds", bases);
+  json_t *base = nnl_rjson_obj();
+  nnl_rjson_set(base, "uri", nnl_rjson_str(nnl_buf_str(&u)));
+  json_t *bases = nnl_rjson_obj();
+  nnl_rjson_set(bases, SRCROOT, base);
+  nnl_rjson_set(tail, "originalUriBaseIds", bases);
   nnl_buf_free(&u);
   free(cwd);
 
