@@ -171,6 +171,9 @@ typedef struct cli {
   NNL_ARRAY(struct stat_entry) stats;   /* findings per rule */
   nnl_baseline *baseline, *new_baseline;
   bool any_failing; /* a file has a finding at or above its fail_on */
+  /* locate()'s last folder and its resolved path: files come grouped by
+   * folder, and realpath costs a system call per path component */
+  char *loc_dir, *loc_real;
 } cli;
 
 /* The settings of the files under one config (or none): their rules,
@@ -605,7 +608,15 @@ static void locate(cli *c, const char *path, char **dir, char **abs) {
   const char *slash = strrchr(path, '/');
   char *d = slash ? nnl_xstrdup(path) : nnl_xstrdup(".");
   if (slash) d[slash == path ? 1 : slash - path] = 0;
-  char *real = realpath(d, NULL);
+  char *real = NULL;
+  if (c->loc_dir && strcmp(c->loc_dir, d) == 0) {
+    real = nnl_xstrdup(c->loc_real);
+  } else if ((real = realpath(d, NULL)) != NULL) {
+    free(c->loc_dir);
+    free(c->loc_real);
+    c->loc_dir = nnl_xstrdup(d);
+    c->loc_real = nnl_xstrdup(real);
+  }
   if (!real) {
     /* a folder that does not exist (a --stdin-filename): resolve lexically */
     char cwd[4096];
@@ -1097,6 +1108,8 @@ static void free_run(cli *c) {
   }
   nnl_array_free(&c->profiles);
   free(c->last_dir);
+  free(c->loc_dir);
+  free(c->loc_real);
   nnl_baseline_free(c->baseline);
   nnl_baseline_free(c->new_baseline);
 }
