@@ -143,6 +143,34 @@ nnl_act nnl_act_lookup(const char *name) {
   return id < 0 ? NNL_ACT_UNKNOWN : (nnl_act)id;
 }
 
+const char *nnl_ir_init_name(nnl_arena *a, const char *s) {
+  static const char *const alias[][2] = {
+      {"zero", "zeros"},     {"one", "ones"},
+      {"const", "constant"}, {"normal", "random_normal"},
+      {"uniform", "random_uniform"}};
+  size_t n = strlen(s);
+  char *o = nnl_arena_alloc(a, 2 * n + 1), *q = o;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i], prev = i ? s[i - 1] : 0, next = s[i + 1];
+    bool up = c >= 'A' && c <= 'Z';
+    bool prev_low = (prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9');
+    bool prev_up = prev >= 'A' && prev <= 'Z';
+    bool next_low = next >= 'a' && next <= 'z';
+    if (c == '-' || c == ' ') c = '_';
+    /* a word starts at an upper-case letter after a lower-case one or a
+     * digit, or at the last capital of an acronym ("HTTPServer") */
+    if (up && (prev_low || (prev_up && next_low)) && q > o && q[-1] != '_')
+      *q++ = '_';
+    if (c == '_' && (q == o || q[-1] == '_')) continue;
+    *q++ = up ? (char)(c - 'A' + 'a') : c;
+  }
+  while (q > o && q[-1] == '_') q--; /* PyTorch's in-place zeros_ */
+  *q = '\0';
+  for (size_t i = 0; i < sizeof alias / sizeof *alias; i++)
+    if (strcmp(o, alias[i][0]) == 0) return alias[i][1];
+  return o;
+}
+
 /* ---- builders ---- */
 nnl_model *nnl_ir_model_new(nnl_arena *a) {
   nnl_model *m = nnl_arena_alloc(a, sizeof *m);

@@ -86,6 +86,13 @@ const nnl_act_info *nnl_act_info_of(nnl_act act);
 nnl_op nnl_op_lookup(const char *name);
 nnl_act nnl_act_lookup(const char *name);
 
+/* An initializer or regularizer name in the IR's spelling, lower snake
+ * case: "HeNormal" -> "he_normal", "RandomNormal" -> "random_normal",
+ * "L1L2" -> "l1_l2", "zeros_" -> "zeros", and a few aliases ("zero",
+ * "const", "normal") to the Keras names.  name has no module path; the
+ * result lives in a (or is static). */
+const char *nnl_ir_init_name(nnl_arena *a, const char *name);
+
 /* ---- values as written ---- */
 typedef enum nnl_state { NNL_ABSENT = 0, NNL_KNOWN, NNL_UNKNOWN } nnl_state;
 

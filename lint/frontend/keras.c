@@ -74,33 +74,9 @@ static void to_flag(const nnl_kval *v, nnl_flag *out) {
   }
 }
 
-/* Names in lower snake case, as the YAML front end writes them:
- * "HeNormal" -> "he_normal", "glorot_uniform" stays, "Zeros" -> "zeros". */
+/* Names in the IR's lower snake case, as the YAML front end writes them. */
 static const char *canon_name(nnl_arena *a, const char *s) {
-  static const char *const alias[][2] = {{"zero", "zeros"},
-                                         {"one", "ones"},
-                                         {"normal", "random_normal"},
-                                         {"uniform", "random_uniform"}};
-  s = base(s);
-  size_t n = strlen(s);
-  char *o = nnl_arena_alloc(a, 2 * n + 1), *q = o;
-  for (size_t i = 0; i < n; i++) {
-    char c = s[i], prev = i ? s[i - 1] : 0, next = s[i + 1];
-    bool up = c >= 'A' && c <= 'Z';
-    bool prev_low = (prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9');
-    bool prev_up = prev >= 'A' && prev <= 'Z';
-    bool next_low = next >= 'a' && next <= 'z';
-    if (c == '-' || c == ' ') c = '_';
-    if (up && (prev_low || (prev_up && next_low)) && q > o && q[-1] != '_')
-      *q++ = '_';
-    if (c == '_' && (q == o || q[-1] == '_')) continue;
-    *q++ = up ? (char)(c - 'A' + 'a') : c;
-  }
-  while (q > o && q[-1] == '_') q--;
-  *q = '\0';
-  for (size_t i = 0; i < sizeof alias / sizeof *alias; i++)
-    if (strcmp(o, alias[i][0]) == 0) return alias[i][1];
-  return o;
+  return nnl_ir_init_name(a, base(s));
 }
 
 /* A value's class name: a DICT's class, else its "name" entry (Keras 1

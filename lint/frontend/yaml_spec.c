@@ -819,34 +819,10 @@ static const char *base_name(const char *s) {
   return dot && dot[1] ? dot + 1 : s;
 }
 
-/* Initializer and regularizer names in lower snake case: "HeNormal" ->
- * "he_normal", "RandomNormal" -> "random_normal", "L1L2" -> "l1_l2",
- * "torch.nn.init.zeros_" -> "zeros"; a few aliases to the Keras names. */
+/* Initializer and regularizer names in the IR's spelling (module paths
+ * such as "torch.nn.init." dropped first). */
 static const char *canon_name(yp *p, const char *s) {
-  static const char *const alias[][2] = {
-      {"zero", "zeros"},     {"one", "ones"},
-      {"const", "constant"}, {"normal", "random_normal"},
-      {"uniform", "random_uniform"}};
-  s = base_name(s);
-  size_t n = strlen(s);
-  char *o = nnl_arena_alloc(p->a, 2 * n + 1), *q = o;
-  for (size_t i = 0; i < n; i++) {
-    char c = s[i], prev = i ? s[i - 1] : 0, next = s[i + 1];
-    bool up = c >= 'A' && c <= 'Z';
-    bool prev_low = (prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9');
-    bool prev_up = prev >= 'A' && prev <= 'Z';
-    bool next_low = next >= 'a' && next <= 'z';
-    if (c == '-' || c == ' ') c = '_';
-    if (up && (prev_low || (prev_up && next_low)) && q > o && q[-1] != '_')
-      *q++ = '_';
-    if (c == '_' && (q == o || q[-1] == '_')) continue;
-    *q++ = up ? (char)(c - 'A' + 'a') : c;
-  }
-  while (q > o && q[-1] == '_') q--; /* PyTorch's in-place zeros_ */
-  *q = '\0';
-  for (size_t i = 0; i < sizeof alias / sizeof *alias; i++)
-    if (strcmp(o, alias[i][0]) == 0) return alias[i][1];
-  return o;
+  return nnl_ir_init_name(p->a, base_name(s));
 }
 
 /* Element types in lower case without a module path, with the common
