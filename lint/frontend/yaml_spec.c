@@ -848,32 +848,45 @@ static const char *onnx_dtype(double d) {
   return t[(int)d];
 }
 
-/* initializer -> name | {type: Name, stddev | minval, maxval | value: ...}
- * (also Keras' {class_name, config: {...}} and PyTorch's std / a, b).
- * scale and value may be NULL (bias initializers keep only the name). */
-static int get_init(yp *p, ynode *v, nnl_str *name, nnl_num *scale,
-                    nnl_num *value, const char *what) {
+/* name | {type: Name, ...}: the name, in the IR's spelling, into out, and
+ * in *map the mapping that holds the arguments (NULL for a plain name).  A
+ * mapping without `type` leaves the name UNKNOWN. */
+static int get_named(yp *p, ynode *v, nnl_str *out, const char *what,
+                     ynode **map) {
+  *map = NULL;
   v = deref(v);
   if (is_null(v)) return 0;
-  name->at = v->at;
+  out->at = v->at;
   if (unresolved(v)) {
-    name->state = NNL_UNKNOWN;
+    out->state = NNL_UNKNOWN;
     return 0;
   }
   if (v->kind == Y_SCALAR) {
-    TRY(get_name(p, v, name, what));
-    name->s = canon_name(p, v->s);
+    TRY(get_name(p, v, out, what));
+    out->s = canon_name(p, v->s);
     return 0;
   }
   if (v->kind != Y_MAP)
     return bad(p, v->at, "`%s` must be a name or a mapping with a `type`", what);
+  *map = v;
   ynode *t = type_of(v);
   if (t) {
-    TRY(get_name(p, t, name, what));
-    if (name->state == NNL_KNOWN) name->s = canon_name(p, t->s);
+    TRY(get_name(p, t, out, what));
+    if (out->state == NNL_KNOWN) out->s = canon_name(p, t->s);
   } else {
-    name->state = NNL_UNKNOWN;
+    out->state = NNL_UNKNOWN;
   }
+  return 0;
+}
+
+/* initializer -> name | {type: Name, stddev | minval, maxval | value: ...}
+ * (also Keras' {class_name, config: {...}} and PyTorch's std / a, b).
+ * scale and value may be NULL (bias initializers keep only the name). */
+static int get_init(yp *p, ynode *spec, nnl_str *name, nnl_num *scale,
+                    nnl_num *value, const char *what) {
+  ynode *v;
+  TRY(get_named(p, spec, name, what, &v));
+  if (!v) return 0;
   if (scale) {
     ynode *sd = arg_of(v, "stddev");
     if (!sd) sd = arg_of(v, "std");
@@ -908,27 +921,11 @@ static int get_init(yp *p, ynode *v, nnl_str *name, nnl_num *scale,
 }
 
 /* regularizer -> name | {type: l2, l2: 1e-4} | {l1: .., l2: ..} */
-static int get_regularizer(yp *p, ynode *v, nnl_str *out, const char *what) {
-  v = deref(v);
-  if (is_null(v)) return 0;
-  out->at = v->at;
-  if (unresolved(v)) {
-    out->state = NNL_UNKNOWN;
-    return 0;
-  }
-  if (v->kind == Y_SCALAR) {
-    TRY(get_name(p, v, out, what));
-    out->s = canon_name(p, v->s);
-    return 0;
-  }
-  if (v->kind != Y_MAP)
-    return bad(p, v->at, "`%s` must be a name or a mapping with a `type`", what);
-  ynode *t = type_of(v);
-  if (t) {
-    TRY(get_name(p, t, out, what));
-    if (out->state == NNL_KNOWN) out->s = canon_name(p, t->s);
-    return 0;
-  }
+static int get_regularizer(yp *p, ynode *spec, nnl_str *out,
+                           const char *what) {
+  ynode *v;
+  TRY(get_named(p, spec, out, what, &v));
+  if (!v || type_of(v)) return 0;
   bool l1 = arg_of(v, "l1") != NULL, l2 = arg_of(v, "l2") != NULL;
   out->state = l1 || l2 ? NNL_KNOWN : NNL_UNKNOWN;
   out->s = l1 && l2 ? "l1_l2" : l1 ? "l1" : l2 ? "l2" : NULL;
