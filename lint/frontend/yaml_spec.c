@@ -595,16 +595,24 @@ static const char *keep_lower(yp *p, const char *s) {
   return c;
 }
 
+/* The common start of a value reader: the value behind aliases, or NULL
+ * when there is nothing more to read (absent or null; or unresolvable, and
+ * then *state is UNKNOWN).  *at is where the value is written. */
+static ynode *value_of(ynode *v, nnl_span *at, uint8_t *state) {
+  v = deref(v);
+  if (is_null(v)) return NULL;
+  *at = v->at;
+  if (unresolved(v)) {
+    *state = NNL_UNKNOWN;
+    return NULL;
+  }
+  return v;
+}
+
 /* Number fields: null -> ABSENT, unresolvable -> UNKNOWN, else a number or
  * NN000 at the value. */
 static int get_num(yp *p, ynode *v, nnl_num *out, const char *what) {
-  v = deref(v);
-  if (is_null(v)) return 0;
-  out->at = v->at;
-  if (unresolved(v)) {
-    out->state = NNL_UNKNOWN;
-    return 0;
-  }
+  if (!(v = value_of(v, &out->at, &out->state))) return 0;
   if (v->kind == Y_SCALAR && v->tag != T_BOOL && parse_number(v->s, &out->v)) {
     out->state = NNL_KNOWN;
     return 0;
@@ -617,13 +625,7 @@ static int get_num(yp *p, ynode *v, nnl_num *out, const char *what) {
 
 /* String fields: any scalar is text; a collection is NN000. */
 static int get_str(yp *p, ynode *v, nnl_str *out, const char *what) {
-  v = deref(v);
-  if (is_null(v)) return 0;
-  out->at = v->at;
-  if (unresolved(v)) {
-    out->state = NNL_UNKNOWN;
-    return 0;
-  }
+  if (!(v = value_of(v, &out->at, &out->state))) return 0;
   if (v->kind != Y_SCALAR)
     return bad(p, v->at, "`%s` must be a string, not %s", what, kind_name(v));
   out->s = keep(p, v->s);
@@ -644,13 +646,7 @@ static int get_name(yp *p, ynode *v, nnl_str *out, const char *what) {
 }
 
 static int get_flag(yp *p, ynode *v, nnl_flag *out, const char *what) {
-  v = deref(v);
-  if (is_null(v)) return 0;
-  out->at = v->at;
-  if (unresolved(v)) {
-    out->state = NNL_UNKNOWN;
-    return 0;
-  }
+  if (!(v = value_of(v, &out->at, &out->state))) return 0;
   int b = as_bool(v);
   if (b < 0)
     return bad(p, v->at, "`%s` must be true or false, not %s%s%s", what,
@@ -776,13 +772,7 @@ static ynode *arg_of(ynode *map, const char *key) {
 /* A list of scalars (shape, std values, metrics, steps): a scalar is a list
  * of one; a mapping item counts as its `type`; other items are unknown. */
 static int get_list(yp *p, ynode *v, nnl_list *out, const char *what) {
-  v = deref(v);
-  if (is_null(v)) return 0;
-  out->at = v->at;
-  if (unresolved(v)) {
-    out->state = NNL_UNKNOWN;
-    return 0;
-  }
+  if (!(v = value_of(v, &out->at, &out->state))) return 0;
   if (v->kind == Y_MAP)
     return bad(p, v->at, "`%s` must be a list, not a mapping", what);
   uint32_t n = v->kind == Y_SEQ ? v->n : 1;
@@ -854,13 +844,7 @@ static const char *onnx_dtype(double d) {
 static int get_named(yp *p, ynode *v, nnl_str *out, const char *what,
                      ynode **map) {
   *map = NULL;
-  v = deref(v);
-  if (is_null(v)) return 0;
-  out->at = v->at;
-  if (unresolved(v)) {
-    out->state = NNL_UNKNOWN;
-    return 0;
-  }
+  if (!(v = value_of(v, &out->at, &out->state))) return 0;
   if (v->kind == Y_SCALAR) {
     TRY(get_name(p, v, out, what));
     out->s = canon_name(p, v->s);
@@ -1272,13 +1256,7 @@ static int get_range(yp *p, ynode *v, nnl_num *lo, nnl_num *hi, nnl_span *at) {
 /* normalize -> standardize | minmax | none | ... | {mean, std | variance}
  *   | {type: ...}; a mapping of statistics becomes "meanstd". */
 static int get_normalize(yp *p, ynode *v, nnl_str *out, nnl_list *std) {
-  v = deref(v);
-  if (is_null(v)) return 0;
-  out->at = v->at;
-  if (unresolved(v)) {
-    out->state = NNL_UNKNOWN;
-    return 0;
-  }
+  if (!(v = value_of(v, &out->at, &out->state))) return 0;
   int b = as_bool(v);
   if (b >= 0) {
     out->s = b ? "standardize" : "none";
