@@ -448,19 +448,22 @@ bool nnl_keras_args_declare_input(const nnl_karg *args, size_t n) {
                    "input_dim"));
 }
 
+/* out becomes the known list of the one value it. */
+static void one_item(nnl_model *m, nnl_list *out, nnl_value it) {
+  nnl_value *p = nnl_arena_alloc(m->arena, sizeof *p);
+  *p = it;
+  out->items = p;
+  out->n = 1;
+  out->state = NNL_KNOWN;
+}
+
 /* A shape list into an nnl_list (null dimensions are ABSENT items). */
 static void set_shape(nnl_model *m, const nnl_kval *v, bool drop_batch,
                       nnl_list *out) {
   if (!given(v)) return;
   out->at = v->at;
   if (v->kind == NNL_KV_NUM) { /* input_dim: 8 */
-    nnl_value *it = nnl_arena_alloc(m->arena, sizeof *it);
-    it->type = NNL_V_NUM;
-    it->n = v->num;
-    it->at = v->at;
-    out->items = it;
-    out->n = 1;
-    out->state = NNL_KNOWN;
+    one_item(m, out, (nnl_value){.type = NNL_V_NUM, .n = v->num, .at = v->at});
     return;
   }
   if (v->kind != NNL_KV_LIST) {
@@ -614,13 +617,7 @@ static void set_metrics(nnl_model *m, const nnl_kval *v) {
   if (!given(v)) return;
   out->at = v->at;
   if (v->kind == NNL_KV_STR) {
-    nnl_value *it = nnl_arena_alloc(m->arena, sizeof *it);
-    it->type = NNL_V_STR;
-    it->s = v->str;
-    it->at = v->at;
-    out->items = it;
-    out->n = 1;
-    out->state = NNL_KNOWN;
+    one_item(m, out, (nnl_value){.type = NNL_V_STR, .s = v->str, .at = v->at});
     return;
   }
   if (v->kind != NNL_KV_LIST && v->kind != NNL_KV_DICT) {

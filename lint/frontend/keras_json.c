@@ -275,6 +275,20 @@ static void set_inputs(kj *k, uint32_t li, nnl_ref r) {
   l->n_inputs = r == NOREF ? 0 : 1;
 }
 
+/* Layer li is called on `call` (tensor references resolved once every
+ * layer of g exists, in scope sc), or on nothing when call is NULL. */
+static void inputs_later(kj *k, graph *g, uint32_t li, const nnl_jnode *call,
+                         scope *sc) {
+  if (!call) {
+    set_inputs(k, li, NOREF);
+    return;
+  }
+  pending *p = nnl_array_grow1(&g->todo);
+  p->layer = li;
+  p->in = call;
+  p->sc = sc;
+}
+
 /* An InputLayer at the top: a model input; inside a nested model: an
  * Identity layer fed by the outer call's tensor `ext` (resolved later). */
 static nnl_ref input_layer(kj *k, graph *g, const nnl_jnode *obj, bool top,
@@ -294,15 +308,7 @@ static nnl_ref input_layer(kj *k, graph *g, const nnl_jnode *obj, bool top,
   nnl_layer *l = nnl_keras_add_layer(k->m, "Identity", obj->at, NULL, 0);
   l->at = obj->at;
   uint32_t li = index_of(k, l);
-  if (ext) {
-    pending *p = nnl_array_grow1(&g->todo);
-    p->layer = li;
-    p->in = ext;
-    p->sc = ext_sc;
-  } else {
-    l->inputs = nnl_arena_alloc(k->a, sizeof *l->inputs); /* no inputs */
-    l->n_inputs = 0;
-  }
+  inputs_later(k, g, li, ext, ext_sc);
   return (nnl_ref)li;
 }
 
@@ -524,15 +530,7 @@ static int emit_functional(kj *k, graph *g, const nnl_jnode *cfg, bool top,
       }
       nnl_layer *l = json_layer(k, o);
       uint32_t li = index_of(k, l);
-      if (call) {
-        pending *p = nnl_array_grow1(&g->todo);
-        p->layer = li;
-        p->in = call;
-        p->sc = sc;
-      } else {
-        l->inputs = nnl_arena_alloc(k->a, sizeof *l->inputs);
-        l->n_inputs = 0;
-      }
+      inputs_later(k, g, li, call, sc);
       kn = nnl_array_grow1(&e->nodes);
       kn->outs = one_ref(k, (nnl_ref)li);
       kn->n = 1;
