@@ -6,6 +6,9 @@
 #   make demo      lint the bundled examples in fixtures/examples/
 #   make bench     benchmarks against baselines measured in the same run
 #   make asan      build/nnlint-asan with AddressSanitizer and UBSan
+#   make fuzz      libFuzzer targets in build/fuzz/ (tests/fuzz/run.sh runs them)
+#   make fuzz-smoke  each fuzz target for about 20 s; fails on a crash
+#   make valgrind  memcheck over the golden tests and files of every format
 #   make install PREFIX=/usr/local
 
 PREFIX  ?= /usr/local
@@ -89,8 +92,58 @@ $(B)/asan/%.o: %.c | check-deps
 $(B)/nnlint-asan: $(ASAN_OBJS) $(GRAMMAR_OBJS) $(B)/rules_builtin.c
 	$(CC) $(CFLAGS) $(ASAN_FLAGS) -o $@ $(ASAN_OBJS) $(GRAMMAR_OBJS) $(B)/rules_builtin.c $(LIBS)
 
+# ---- fuzzing (tests/fuzz/: libFuzzer targets, clang) ----
+# One target per front end, the rule loader, the config loader and the LSP
+# message reader; each runs its input through the whole pipeline.  The
+# command (lint/cli/main.c) is not linked in: libFuzzer brings main().
+.PHONY: fuzz fuzz-smoke valgrind
+FUZZ_CC      ?= clang
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -O1 -g -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) -Ilint -I$(B) \
+                -Itests/fuzz $(FUZZ_SAN)
+FUZZ_SRCS    := $(filter-out lint/cli/main.c,$(SRCS)) tests/fuzz/fuzz.c
+FUZZ_OBJS    := $(FUZZ_SRCS:%.c=$(B)/fuzz/obj/%.o) $(B)/fuzz/obj/rules_builtin.o \
+                $(B)/fuzz/obj/grammars/python/parser.o \
+                $(B)/fuzz/obj/grammars/python/scanner.o
+FUZZ_TARGETS := yaml onnx onnx_text keras_json keras_py rules config \
+                $(if $(wildcard lint/cli/lsp_server.c),lsp)
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+.SECONDARY: $(FUZZ_OBJS)
+
+fuzz: $(FUZZ_BINS)
+$(B)/fuzz/obj/%.o: %.c | check-deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+$(B)/fuzz/obj/rules_builtin.o: $(B)/rules_builtin.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+$(B)/fuzz/obj/grammars/python/%.o: $(TS_PY)/%.c grammars/package-lock.json
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(GRAMMAR_CFLAGS) $(FUZZ_SAN) -c $< -o $@
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< $(FUZZ_OBJS) $(LIBS)
+
+# About 20 s per target; fails when a target crashes, leaks or hangs.
+fuzz-smoke: $(FUZZ_BINS)
+	@B=$(B) sh tests/fuzz/run.sh -smoke all $${FUZZ_SECONDS:-20}
+
+# valgrind memcheck over the golden tests and files of every format.
+valgrind: $(B)/nnlint
+	@NNLINT=$(B)/nnlint sh tests/valgrind.sh
+
 # ---- use ----
+# Debian packages the test suite drives: Neovim (its own LSP client runs
+# against `nnlint lsp` in tests/suite_lsp_server.sh).
+TEST_DEB_PKGS := neovim
 test: $(B)/nnlint
+	@missing=""; for p in $(TEST_DEB_PKGS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing for the tests:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 	@sh tests/run.sh
 
 demo: $(B)/nnlint
@@ -110,6 +163,7 @@ bench: $(B)/nnlint
 	@B=$(B) CC="$(CC)" NNLINT=$(B)/nnlint sh bench/onnx.sh
 	@B=$(B) CC="$(CC)" NNLINT=$(B)/nnlint sh bench/onnx_text.sh
 	@B=$(B) CC="$(CC)" NNLINT=$(B)/nnlint sh bench/keras_py.sh
+	@B=$(B) CC="$(CC)" NNLINT=$(B)/nnlint sh bench/lsp.sh
 
 install: $(B)/nnlint
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
@@ -125,4 +179,4 @@ print-libs:
 clean:
 	rm -rf $(B)
 
--include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)

@@ -336,12 +336,54 @@ static char *folder_of(const char *path) {
   return dir;
 }
 
+/* Check the nesting of buf before libyaml composes it: its composer
+ * recurses once per level and is slow on deep flow collections, so a
+ * config nested deeper than NNL_MAX_DEPTH is refused from the event stream
+ * (flat, linear), at the collection that crosses the limit.  Returns 0, or
+ * -1 with err filled (a YAML error included: the loader reports the same). */
+static int check_depth(const char *path, const char *buf, size_t len,
+                       nnl_error *err) {
+  yaml_parser_t ps;
+  yaml_event_t ev;
+  if (!yaml_parser_initialize(&ps)) nnl_oom();
+  yaml_parser_set_input_string(&ps, (const unsigned char *)buf, len);
+  int depth = 0, rc = 0;
+  for (;;) {
+    if (!yaml_parser_parse(&ps, &ev)) {
+      nnl_error_set(err, path, (uint32_t)ps.problem_mark.line + 1,
+                    (uint32_t)ps.problem_mark.column + 1, "bad YAML: %s",
+                    ps.problem ? ps.problem : "cannot parse");
+      rc = -1;
+      break;
+    }
+    yaml_event_type_t t = ev.type;
+    if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
+      if (++depth > NNL_MAX_DEPTH) {
+        nnl_error_set(err, path, (uint32_t)ev.start_mark.line + 1,
+                      (uint32_t)ev.start_mark.column + 1,
+                      "nested deeper than %d levels", NNL_MAX_DEPTH);
+        rc = -1;
+      }
+    } else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) {
+      depth--;
+    }
+    yaml_event_delete(&ev);
+    if (rc || t == YAML_STREAM_END_EVENT) break;
+  }
+  yaml_parser_delete(&ps);
+  return rc;
+}
+
 nnl_config *nnl_config_load(const char *path, nnl_error *err) {
   char *buf;
   size_t len;
   if (nnl_read_file(path, &buf, &len, MAX_CONFIG_SIZE) != 0) {
     nnl_error_set(err, path, 0, 0, "cannot read the config: %s",
                   errno == EFBIG ? "too large" : strerror(errno));
+    return NULL;
+  }
+  if (check_depth(path, buf, len, err) < 0) {
+    free(buf);
     return NULL;
   }
   nnl_config *c = nnl_xcalloc(1, sizeof *c);

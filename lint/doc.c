@@ -4,6 +4,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,9 +54,54 @@ void nnl_doc_free(nnl_doc *d) {
   free(d);
 }
 
+/* --max-file-size, or 0: the defaults of nnlint.h. */
+static size_t max_file_size;
+
+void nnl_doc_set_max_size(size_t max) { max_file_size = max; }
+
+bool nnl_parse_size(const char *s, size_t *out) {
+  if (!s || *s < '0' || *s > '9') return false;
+  unsigned long long v = 0;
+  const char *p = s;
+  for (; *p >= '0' && *p <= '9'; p++) {
+    if (v > (ULLONG_MAX - 9) / 10) return false;
+    v = v * 10 + (unsigned)(*p - '0');
+  }
+  int shift = 0;
+  switch (*p) {
+  case 'k': case 'K': shift = 10; break;
+  case 'm': case 'M': shift = 20; break;
+  case 'g': case 'G': shift = 30; break;
+  case 't': case 'T': shift = 40; break;
+  default: break;
+  }
+  if (shift) {
+    p++;
+    if ((*p == 'i' || *p == 'I') && (p[1] == 'b' || p[1] == 'B')) p += 2;
+    else if (*p == 'b' || *p == 'B') p++;
+  } else if (*p == 'b' || *p == 'B') {
+    p++;
+  }
+  if (*p) return false;
+  if (v > (SIZE_MAX >> shift)) return false;
+  *out = (size_t)(v << shift);
+  return true;
+}
+
+/* "512 MiB" for messages: the largest unit the size is a whole number of. */
+static const char *show_size(size_t n, char *buf, size_t cap) {
+  static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (u < 4 && n && n % 1024 == 0) n /= 1024, u++;
+  snprintf(buf, cap, "%zu %s", n, units[u]);
+  return buf;
+}
+
 nnl_doc *nnl_doc_open(const char *path, const char *fmt_path, nnl_error *err) {
   bool is_stdin = strcmp(path, "-") == 0;
   nnl_format f = nnl_detect_format(fmt_path ? fmt_path : path, NULL, 0);
+  size_t max = max_file_size ? max_file_size : NNL_MAX_FILE_SIZE;
+  char shown[32];
   if (!is_stdin) {
     struct stat st;
     if (stat(path, &st) != 0) {
@@ -65,12 +112,16 @@ nnl_doc *nnl_doc_open(const char *path, const char *fmt_path, nnl_error *err) {
       nnl_error_set(err, path, 0, 0, "is a directory");
       return NULL;
     }
-    if ((size_t)st.st_size > NNL_MAX_FILE_SIZE) {
-      nnl_error_set(err, path, 0, 0, "file too large (%lld bytes, limit %zu)",
-                    (long long)st.st_size, NNL_MAX_FILE_SIZE);
+    bool map = f == NNL_FMT_ONNX && S_ISREG(st.st_mode);
+    if (map && !max_file_size) max = NNL_MAX_MAPPED_SIZE;
+    if (st.st_size < 0 || (uintmax_t)st.st_size > max) {
+      nnl_error_set(err, path, 0, 0,
+                    "file too large (%lld bytes, limit %s; see "
+                    "--max-file-size)",
+                    (long long)st.st_size, show_size(max, shown, sizeof shown));
       return NULL;
     }
-    if (f == NNL_FMT_ONNX && S_ISREG(st.st_mode)) {
+    if (map) {
       /* Binary models are read in place: tensor data is never copied. */
       int fd = open(path, O_RDONLY);
       if (fd < 0) {
@@ -96,9 +147,14 @@ nnl_doc *nnl_doc_open(const char *path, const char *fmt_path, nnl_error *err) {
   }
   char *buf;
   size_t len;
-  if (nnl_read_file(path, &buf, &len, NNL_MAX_FILE_SIZE) != 0) {
-    nnl_error_set(err, is_stdin ? "<stdin>" : path, 0, 0, "cannot read: %s",
-                  strerror(errno));
+  if (nnl_read_file(path, &buf, &len, max) != 0) {
+    if (errno == EFBIG)
+      nnl_error_set(err, is_stdin ? "<stdin>" : path, 0, 0,
+                    "file too large (more than %s; see --max-file-size)",
+                    show_size(max, shown, sizeof shown));
+    else
+      nnl_error_set(err, is_stdin ? "<stdin>" : path, 0, 0, "cannot read: %s",
+                    strerror(errno));
     return NULL;
   }
   nnl_doc *d = nnl_doc_new(path, buf, len);

@@ -26,8 +26,14 @@ enum {
   NNL_MAX_LAYERS = 200000,       /* layers in one model, repeats included */
   NNL_MAX_REPEAT = 100000,       /* one `repeat:` count */
   NNL_MAX_ALIAS_NODES = 1000000, /* YAML nodes produced by alias expansion */
+  NNL_MAX_JSON_VALUES = 2000000, /* values in one JSON text (frontend/json.c) */
 };
+/* The default file size limit of files read into memory (text formats,
+ * .keras archives, standard input), and of ONNX binaries, which are mapped
+ * and never copied (protobuf's own ceiling is 2 GiB).  --max-file-size sets
+ * one limit for both. */
 #define NNL_MAX_FILE_SIZE ((size_t)512 * 1024 * 1024)
+#define NNL_MAX_MAPPED_SIZE ((size_t)2048 * 1024 * 1024)
 
 typedef enum nnl_severity {
   NNL_SEV_NONE = 0,
@@ -104,6 +110,14 @@ void nnl_doc_free(nnl_doc *d);
  * --stdin-filename); NULL: path.  Returns NULL with err filled when the
  * file cannot be read (too large, a directory, no permission). */
 nnl_doc *nnl_doc_open(const char *path, const char *fmt_path, nnl_error *err);
+/* The file size limit of nnl_doc_open: 0 restores the defaults
+ * (NNL_MAX_FILE_SIZE, NNL_MAX_MAPPED_SIZE for mapped files).  Set once,
+ * before the first document (--max-file-size). */
+void nnl_doc_set_max_size(size_t max);
+/* Parse a size with an optional unit: "4096", "10k", "64M", "1GiB", "2g"
+ * (K/M/G/T, powers of 1024, an optional "iB" or "B"; case-insensitive).
+ * false when s is not a size or overflows. */
+bool nnl_parse_size(const char *s, size_t *out);
 /* 1-based line and column (in bytes) of a byte offset. */
 void nnl_doc_position(nnl_doc *d, uint32_t off, uint32_t *line, uint32_t *col);
 /* The text of 1-based line n, without its newline. */

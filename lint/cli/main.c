@@ -26,6 +26,7 @@
 
 #include "config.h"
 #include "engine/engine.h"
+#include "lsp_server.h"
 #include "nnlint.h"
 #include "report/report.h"
 #include "suppress.h"
@@ -48,6 +49,7 @@ enum { MAX_WALK_DEPTH = 64 };
   X(CHECK_RULES, "check-rules", 0, false)                                      \
   X(COLOR, "color", 0, true)                                                   \
   X(STDIN_FILENAME, "stdin-filename", 0, true)                                 \
+  X(MAX_FILE_SIZE, "max-file-size", 0, true)                                   \
   X(CONFIG, "config", 0, true)                                                 \
   X(NO_CONFIG, "no-config", 0, false)                                          \
   X(BASELINE, "baseline", 0, true)                                             \
@@ -82,6 +84,7 @@ static const char usage_text[] =
     "usage: nnlint [options] [FILE|DIR]...\n"
     "       nnlint [options] -              (standard input)\n"
     "       nnlint --explain ID | --list-rules | --check-rules\n"
+    "       nnlint lsp                      (a language server on stdio)\n"
     "\n"
     "Lint neural-network model definition files.  Directories are walked\n"
     "recursively (hidden entries, node_modules and __pycache__ are skipped)\n"
@@ -126,6 +129,9 @@ static const char usage_text[] =
     "  -                      read the model from standard input\n"
     "  --stdin-filename NAME  the name (and so the format) of standard input;\n"
     "                         with no FILE, standard input is read\n"
+    "  --max-file-size SIZE   larger files are not read (NN000): bytes, or\n"
+    "                         with a unit K, M, G (KiB, MiB, GiB); default\n"
+    "                         512M, and 2G for ONNX binaries (mapped)\n"
     "  --                     end of options: what follows are files\n"
     "\n"
     "Information:\n"
@@ -372,6 +378,15 @@ static void apply(cli *c, const struct optdef *o, const char *v) {
     if (!*v) usage_error("--stdin-filename: empty name");
     c->stdin_filename = v;
     break;
+  case OPT_MAX_FILE_SIZE: {
+    size_t n;
+    if (!nnl_parse_size(v, &n) || n == 0)
+      usage_error("--max-file-size: expected a size such as 4096, 64K, 10M "
+                  "or 1G, not '%s'",
+                  v);
+    nnl_doc_set_max_size(n);
+    break;
+  }
   case OPT_CONFIG:
     if (!*v) usage_error("--config: empty name");
     c->config_path = v;
@@ -1130,6 +1145,9 @@ int main(int argc, char **argv) {
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   mallopt(M_TOP_PAD, 4 << 20);
 #endif
+  /* `nnlint lsp`: the language server (lsp_server.c) */
+  if (argc >= 2 && strcmp(argv[1], "lsp") == 0)
+    return nnl_lsp_server_main(argc - 1, argv + 1);
   cli c = {.format = NNL_OUT_TEXT, .color = -1};
   c.cx.fail_on = NNL_SEV_WARNING;
   c.cx.log = stderr;

@@ -64,6 +64,12 @@ struct nnl_rule {
   const nnl_tmpl *fix; /* the rule's fix template, or NULL */
   example *examples;
   uint32_t n_examples;
+  /* A built-in rule's examples are read on first use (need_examples): a
+   * lint run never looks at them, and they are most of each rule file.
+   * ex_src is the whole file while they are unread, else NULL. */
+  const char *ex_src;
+  size_t ex_len;
+  nnl_ruleset *owner;
 };
 
 struct nnl_ruleset {
@@ -112,12 +118,13 @@ typedef struct loader {
 
 static void build_lines(loader *L) {
   uint32_t n = 1;
-  for (size_t i = 0; i < L->len; i++) n += L->src[i] == '\n';
+  const char *s = L->src, *end = L->src + L->len, *q;
+  for (q = s; q < end && (q = memchr(q, '\n', (size_t)(end - q))); q++) n++;
   L->lines = nnl_arena_alloc(&L->tmp, n * sizeof *L->lines);
   L->lines[0] = 0;
   n = 1;
-  for (size_t i = 0; i < L->len; i++)
-    if (L->src[i] == '\n') L->lines[n++] = (uint32_t)i + 1;
+  for (q = s; q < end && (q = memchr(q, '\n', (size_t)(end - q))); q++)
+    L->lines[n++] = (uint32_t)(q - s) + 1;
   L->n_lines = n;
 }
 
@@ -673,19 +680,26 @@ static nnl_rule *load_rule(loader *L, nnl_ruleset *rs, const ynode *root) {
   return r;
 }
 
-int nnl_ruleset_add(nnl_ruleset *rs, const char *path, const char *text,
-                    size_t len, nnl_error *err) {
+/* Load the rule in text[0..parse_len) (parse_len <= len: the examples
+ * section may be left for need_examples) and insert it in id order. */
+static int add_rule(nnl_ruleset *rs, const char *path, const char *text,
+                    size_t len, size_t parse_len, nnl_error *err) {
   if (len > MAX_RULE_FILE) {
     nnl_error_set(err, path, 0, 0, "rule file too large");
     return -1;
   }
-  loader L = {.path = path, .src = text, .len = len, .err = err};
+  loader L = {.path = path, .src = text, .len = parse_len, .err = err};
   nnl_arena_init(&L.tmp);
   build_lines(&L);
   ynode *root = parse_tree(&L);
   nnl_rule *r = root ? load_rule(&L, rs, root) : NULL;
   nnl_arena_free(&L.tmp);
   if (!r) return -1;
+  if (parse_len < len) {
+    r->ex_src = text;
+    r->ex_len = len;
+    r->owner = rs;
+  }
   /* insert in id order; the same id replaces the earlier rule */
   uint32_t i = 0;
   while (i < rs->rules.len && strcmp(rs->rules.items[i]->info.id, r->info.id) < 0) i++;
@@ -700,11 +714,67 @@ int nnl_ruleset_add(nnl_ruleset *rs, const char *path, const char *text,
   return 0;
 }
 
+int nnl_ruleset_add(nnl_ruleset *rs, const char *path, const char *text,
+                    size_t len, nnl_error *err) {
+  return add_rule(rs, path, text, len, len, err);
+}
+
+/* Where a rule file's examples section can be cut off: the start of its
+ * top-level `examples:` line when everything after it belongs to it
+ * (indented, `- ` items, comments, blank lines), else len (no cut).  Only
+ * the built-in rules are cut; the test suite checks their examples. */
+static size_t examples_cut(const char *s, size_t len) {
+  size_t cut = len;
+  for (size_t p = 0; p < len;) {
+    const char *nl = memchr(s + p, '\n', len - p);
+    size_t end = nl ? (size_t)(nl - s) + 1 : len;
+    char c = s[p];
+    if (c == ' ' || c == '#' || c == '\n' || c == '\r') {
+      /* inside a block, a comment or a blank line */
+    } else if (c == '-' && cut < len && p + 1 < len &&
+               (s[p + 1] == ' ' || s[p + 1] == '\n')) {
+      /* an item of a sequence written at the key's own indentation */
+    } else if (cut == len && end - p > 9 && memcmp(s + p, "examples:", 9) == 0 &&
+               (s[p + 9] == ' ' || s[p + 9] == '\n' || s[p + 9] == '\r')) {
+      cut = p;
+    } else if (cut < len) {
+      return len; /* another top-level key (or anything else) follows */
+    }
+    p = end;
+  }
+  return cut;
+}
+
+/* Read a built-in rule's examples if they were left unread.  The rule
+ * file is one the binary carries, so a failure is a broken build: it is
+ * printed and the run stops with status 2. */
+static void need_examples(const nnl_rule *cr) {
+  if (!cr->ex_src) return;
+  nnl_rule *r = (nnl_rule *)cr; /* a cache filled on first use */
+  nnl_error err;
+  memset(&err, 0, sizeof err);
+  loader L = {.path = r->info.source, .src = r->ex_src, .len = r->ex_len, .err = &err};
+  nnl_arena_init(&L.tmp);
+  build_lines(&L);
+  ynode *root = parse_tree(&L);
+  const ynode *k[N_RULE_KEYS], *v[N_RULE_KEYS];
+  int rc = root ? read_keys(&L, root, "a rule file", rule_keys, N_RULE_KEYS, k, v) : -1;
+  if (rc == 0 && v[K_EXAMPLES]) rc = load_examples(&L, r->owner, r, v[K_EXAMPLES]);
+  nnl_arena_free(&L.tmp);
+  r->ex_src = NULL;
+  if (rc < 0) {
+    nnl_error_print(&err, stderr);
+    exit(2);
+  }
+}
+
 int nnl_ruleset_load_builtin(nnl_ruleset *rs, nnl_error *err) {
-  for (size_t i = 0; i < nnl_builtin_rule_count; i++)
-    if (nnl_ruleset_add(rs, nnl_builtin_rule_paths[i], nnl_builtin_rule_texts[i],
-                        nnl_builtin_rule_sizes[i], err) < 0)
+  for (size_t i = 0; i < nnl_builtin_rule_count; i++) {
+    const char *t = nnl_builtin_rule_texts[i];
+    size_t n = nnl_builtin_rule_sizes[i];
+    if (add_rule(rs, nnl_builtin_rule_paths[i], t, n, examples_cut(t, n), err) < 0)
       return -1;
+  }
   return 0;
 }
 
@@ -1031,6 +1101,7 @@ void nnl_rule_explain(const nnl_rule *r, FILE *out) {
     }
   }
   if (in->fix) fprintf(out, "\nfix: %s\n", in->fix);
+  need_examples(r);
   for (uint32_t i = 0; i < r->n_examples; i++) {
     const example *ex = &r->examples[i];
     fprintf(out, "\n%s example %u%s%s%s:\n", ex->bad ? "bad" : "good", ex->index,
@@ -1048,6 +1119,7 @@ void nnl_ruleset_check_examples(nnl_ctx *cx, nnl_ruleset *rs, FILE *out,
   for (uint32_t ri = 0; ri < rs->rules.len; ri++) {
     const nnl_rule *r = rs->rules.items[ri];
     const char *select[2] = {r->info.id, NULL};
+    need_examples(r);
     for (uint32_t i = 0; i < r->n_examples; i++) {
       const example *ex = &r->examples[i];
       nnl_ctx lcx = *cx;

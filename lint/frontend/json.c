@@ -7,8 +7,10 @@
  *   array  -> '[' (value (',' value)*)? ']'
  *
  * Every length is checked against what remains; nesting is limited by
- * NNL_MAX_DEPTH (the caller's copy of the limit in nnlint.h); numbers are
- * converted by strtod on a bounded copy, never past the input.
+ * NNL_MAX_DEPTH and the number of values by NNL_MAX_JSON_VALUES (a node
+ * is some 80 bytes, and "[0,0,0,...]" two bytes of input per node, so the
+ * tree is bounded, not the input size times 40); numbers are converted by
+ * strtod on a bounded copy, never past the input.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -26,6 +28,7 @@ typedef struct jp {
   nnl_span flat;
   nnl_json_error *err;
   bool failed;
+  uint32_t values; /* nodes built, against NNL_MAX_JSON_VALUES */
 } jp;
 
 static bool fail(jp *p, size_t off, const char *fmt, ...) NNL_PRINTF(3, 4);
@@ -98,6 +101,27 @@ static size_t put_utf8(char *o, uint32_t cp) {
   return 4;
 }
 
+/* The length of the well-formed UTF-8 sequence at s[0..n) that starts
+ * with a byte >= 0x80 (no overlongs, surrogates, > U+10FFFF), or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t n) {
+  unsigned char c = s[0];
+  size_t k;
+  uint32_t cp;
+  if (c >= 0xc2 && c <= 0xdf) k = 1, cp = c & 0x1f;
+  else if (c >= 0xe0 && c <= 0xef) k = 2, cp = c & 0x0f;
+  else if (c >= 0xf0 && c <= 0xf4) k = 3, cp = c & 0x07;
+  else return 0;
+  if (n <= k) return 0;
+  for (size_t j = 1; j <= k; j++) {
+    if ((s[j] & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (s[j] & 0x3f);
+  }
+  if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+      (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+    return 0;
+  return k + 1;
+}
+
 /* string at p->s[p->i] == '"': decoded into the arena.  The decoded text
  * is never longer than the escaped one, so one allocation suffices. */
 static bool string(jp *p, const char **out, uint32_t *outlen) {
@@ -116,6 +140,16 @@ static bool string(jp *p, const char **out, uint32_t *outlen) {
     unsigned char c = (unsigned char)p->s[p->i];
     if (c < 0x20)
       return fail(p, p->i, "control character 0x%02x in a string", c);
+    if (c >= 0x80) {
+      /* JSON text is UTF-8 (RFC 8259): invalid bytes would reach messages
+       * and every output format */
+      size_t u = utf8_seq((const unsigned char *)p->s + p->i, j - p->i);
+      if (!u) return fail(p, p->i, "invalid UTF-8 in a string");
+      memcpy(o + k, p->s + p->i, u);
+      k += u;
+      p->i += u;
+      continue;
+    }
     if (c != '\\') {
       o[k++] = (char)c;
       p->i++;
@@ -231,6 +265,8 @@ static bool container(jp *p, nnl_jnode *v, int depth, bool obj) {
   char b[24];
   for (;;) {
     ws(p);
+    if (++p->values > NNL_MAX_JSON_VALUES)
+      return fail(p, p->i, "more than %d values", NNL_MAX_JSON_VALUES);
     nnl_jnode *k = nnl_arena_alloc(p->a, sizeof *k);
     if (obj) {
       if (p->i >= p->len || p->s[p->i] != '"')
@@ -309,7 +345,7 @@ static bool value(jp *p, nnl_jnode *v, int depth) {
 
 nnl_jnode *nnl_json_parse(nnl_arena *a, const char *src, size_t len,
                           nnl_span flat, nnl_json_error *err) {
-  jp p = {a, src, len, 0, flat, err, false};
+  jp p = {a, src, len, 0, flat, err, false, 0};
   err->off = 0;
   err->msg[0] = '\0';
   if (len > UINT32_MAX - 1) {

@@ -645,8 +645,11 @@ static void parse_tensor(rd *r, const fld *tf, nnl_onnx_tensor *t) {
   int64_t n = 1;
   for (uint32_t i = 0; i < nd; i++) {
     if (dims[i] < 0) {
-      n = -1;
-      break;
+      /* a TensorProto's dims are sizes: onnx.checker and every runtime
+       * refuse a negative one (only value shapes have unknown dims) */
+      bad(r, tf->off, "tensor '%s': dimension %u is negative (%lld)", t->name,
+          i, (long long)dims[i]);
+      return;
     }
     if (dims[i] != 0 && n > INT64_MAX / dims[i]) {
       bad(r, tf->off, "tensor '%s': element count overflows (dims too large)",

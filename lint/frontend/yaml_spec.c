@@ -13,8 +13,9 @@
  *
  * Spans: libyaml counts marks in characters; they are turned into byte
  * offsets here (a moving cursor for non-ASCII text), so every IR value
- * points at its exact bytes.  Everything kept in the IR is copied into the
- * document's arena; the tree is dropped after each YAML document.
+ * points at its exact bytes.  Scalar text is written once, into the
+ * document's arena, so the IR refers to it without another copy; the nodes
+ * are dropped after each YAML document.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -109,7 +110,7 @@ typedef struct yp {
   nnl_doc *doc;
   nnl_arena *a;  /* the document's arena: everything the IR keeps */
   nnl_arena tree; /* nodes of the current YAML document */
-  char *room;     /* unaligned string space in tree */
+  char *room;     /* unaligned string space in the document's arena */
   size_t room_left, chunk;
   htab anchors;
   uint64_t alias_nodes;
@@ -143,7 +144,7 @@ static uint32_t byte_off(yp *p, size_t idx) {
   return (uint32_t)off;
 }
 
-static nnl_span span_of(yp *p, yaml_mark_t a, yaml_mark_t b) {
+static inline nnl_span span_of(yp *p, yaml_mark_t a, yaml_mark_t b) {
   if (p->ascii) { /* byte_off's first case, without the calls */
     size_t len = p->doc->len, so = p->bom + a.index, eo = p->bom + b.index;
     if (so > len) so = len;
@@ -194,14 +195,15 @@ static uint32_t sat_add(uint64_t a, uint64_t b) {
   return a + b > SIZE_CAP ? SIZE_CAP : (uint32_t)(a + b);
 }
 
-/* Scalar text, packed without the arena's alignment (most are short). */
-static const char *tree_str(yp *p, const char *s, size_t n) {
+/* Scalar text, packed without the arena's alignment (most are short), in
+ * the document's arena: the IR keeps these strings as they are. */
+static inline const char *tree_str(yp *p, const char *s, size_t n) {
   enum { CHUNK = 64 * 1024 };
-  if (n >= 1024) return nnl_arena_strndup(&p->tree, s, n);
+  if (n >= 1024) return nnl_arena_strndup(p->a, s, n);
   if (p->room_left < n + 1) {
     /* chunks grow with the document: small files stay small */
     p->chunk = p->chunk ? (p->chunk < CHUNK ? 2 * p->chunk : CHUNK) : 2048;
-    p->room = nnl_arena_alloc(&p->tree, p->chunk);
+    p->room = nnl_arena_alloc(p->a, p->chunk);
     p->room_left = p->chunk;
   }
   char *o = p->room;
@@ -216,8 +218,19 @@ static const char *tree_str(yp *p, const char *s, size_t n) {
  * buffer: s itself when it is already lower case without '_' or '-',
  * NULL when too long. */
 static const char *norm_key(yp *p, const char *s) {
+  /* 1 for the bytes a key keeps as they are: not NUL, '_', '-' or A-Z */
+  static const uint8_t same[256] = {
+      0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+      1,1,1,1,1,1,1,1,1,1,1,1,1,0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+      1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,1,1,0,
+      1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+      1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+      1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+      1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+      1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+  };
   const char *q = s;
-  while (*q && *q != '_' && *q != '-' && !(*q >= 'A' && *q <= 'Z')) q++;
+  while (same[(unsigned char)*q]) q++;
   if (!*q) return q - s <= 62 ? s : NULL;
   /* nnl_name_key's folding (C locale: ASCII only), from the first byte
    * that changes; the prefix before it is copied as is */
@@ -302,7 +315,6 @@ static int read_stream(yp *p, uint32_t *specs) {
       nnl_arena_free(&p->tree);
       nnl_arena_init(&p->tree);
       ht_free(&p->anchors);
-      p->room_left = 0;
       depth = 0;
       root = NULL;
       break;
@@ -522,13 +534,13 @@ static bool parse_number(const char *s, double *out) {
   if (!((*s >= '0' && *s <= '9') || *s == '.' || *s == '+' || *s == '-'))
     return false;
   if (*s == '+' || *s == '-') neg = *s++ == '-';
-  if (strcmp(s, ".inf") == 0 || strcmp(s, ".Inf") == 0 ||
-      strcmp(s, ".INF") == 0) {
+  if (s[0] == '.' && (strcmp(s, ".inf") == 0 || strcmp(s, ".Inf") == 0 ||
+                      strcmp(s, ".INF") == 0)) {
     *out = neg ? -INFINITY : INFINITY;
     return true;
   }
-  if (strcmp(s, ".nan") == 0 || strcmp(s, ".NaN") == 0 ||
-      strcmp(s, ".NAN") == 0) {
+  if (s[0] == '.' && (strcmp(s, ".nan") == 0 || strcmp(s, ".NaN") == 0 ||
+                      strcmp(s, ".NAN") == 0)) {
     *out = NAN;
     return true;
   }
@@ -585,7 +597,12 @@ static const char *kind_name(ynode *v) {
   }
 }
 
-static const char *keep(yp *p, const char *s) { return nnl_arena_strdup(p->a, s); }
+/* A node's text for the IR: it is in the document's arena already
+ * (tree_str), so it is kept as it is. */
+static const char *keep(yp *p, const char *s) {
+  (void)p;
+  return s;
+}
 
 /* Lower-case copy in the document arena. */
 static const char *keep_lower(yp *p, const char *s) {

@@ -15,6 +15,10 @@
  * that are not models are left out.  A document named twice is reported
  * once.  Findings without lines (binary ONNX) sit at 0:0 and name the node
  * in the message; the fix follows on its own line.
+ *
+ * nnl_lsp_diagnostics builds one document's array; the reporter prints
+ * it and the language server (cli/lsp_server.c) publishes it, so both
+ * say the same thing.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -60,11 +64,10 @@ static json_t *position(uint32_t line, uint32_t character) {
   return p;
 }
 
-/* A Diagnostic; p NULL or without lines: the document's start. */
+/* A Diagnostic; p NULL or without lines: the document's start.  With
+ * data, `data: {name, fix}` follows the other members. */
 static json_t *diagnostic(nnl_doc *doc, const nnl_report_pos *p,
-                          const char *rule, const char *name,
-                          nnl_severity sev, const char *msg, const char *where,
-                          const char *fix) {
+                          const nnl_diag *dg, bool data) {
   json_t *range = nnl_rjson_obj();
   if (doc && p && p->has_lines) {
     nnl_rjson_set(range, "start",
@@ -78,21 +81,48 @@ static json_t *diagnostic(nnl_doc *doc, const nnl_report_pos *p,
   }
   json_t *d = nnl_rjson_obj();
   nnl_rjson_set(d, "range", range);
-  nnl_rjson_set(d, "severity", nnl_rjson_int(severity_of(sev)));
-  nnl_rjson_set(d, "code", nnl_rjson_str(rule));
-  char *href = nnl_report_help_uri(rule, name);
+  nnl_rjson_set(d, "severity", nnl_rjson_int(severity_of(dg->severity)));
+  nnl_rjson_set(d, "code", nnl_rjson_str(dg->rule));
+  char *href = nnl_report_help_uri(dg->rule, dg->name);
   json_t *cd = nnl_rjson_obj();
   nnl_rjson_set(cd, "href", nnl_rjson_str(href));
   nnl_rjson_set(d, "codeDescription", cd);
   free(href);
   nnl_rjson_set(d, "source", nnl_rjson_str("nnlint"));
   nnl_buf m = {0};
-  nnl_buf_puts(&m, msg ? msg : "");
-  if (where) nnl_buf_printf(&m, "\nat: %s", where);
-  if (fix && *fix) nnl_buf_printf(&m, "\nfix: %s", fix);
+  nnl_buf_puts(&m, dg->message ? dg->message : "");
+  if (dg->where) nnl_buf_printf(&m, "\nat: %s", dg->where);
+  if (dg->fix && *dg->fix) nnl_buf_printf(&m, "\nfix: %s", dg->fix);
   nnl_rjson_set(d, "message", nnl_rjson_str(nnl_buf_str(&m)));
   nnl_buf_free(&m);
+  if (data) {
+    json_t *x = nnl_rjson_obj();
+    nnl_rjson_set(x, "name", nnl_rjson_str(dg->name));
+    nnl_rjson_set(x, "fix", dg->fix ? nnl_rjson_str(dg->fix) : json_null());
+    nnl_rjson_set(d, "data", x);
+  }
   return d;
+}
+
+json_t *nnl_lsp_diagnostics(nnl_doc *doc, bool with_data) {
+  json_t *diags = nnl_rjson_arr();
+  const nnl_diag **v = nnl_report_sorted(doc);
+  for (uint32_t i = 0; i < doc->diags.len; i++) {
+    nnl_report_pos p;
+    nnl_report_position(doc, v[i], &p);
+    nnl_rjson_push(diags, diagnostic(doc, &p, v[i], with_data));
+  }
+  free(v);
+  return diags;
+}
+
+json_t *nnl_lsp_unreadable_diagnostics(const char *msg, bool with_data) {
+  nnl_diag dg = {.rule = "NN000", .name = "bad-input",
+                 .severity = NNL_SEV_ERROR, .span = NNL_NOSPAN,
+                 .message = msg};
+  json_t *diags = nnl_rjson_arr();
+  nnl_rjson_push(diags, diagnostic(NULL, NULL, &dg, with_data));
+  return diags;
 }
 
 /* "file://" and the absolute path, percent-encoded. */
@@ -148,31 +178,11 @@ void nnl_lsp_begin(nnl_reporter *r) {
 
 void nnl_lsp_doc(nnl_reporter *r, nnl_doc *doc) {
   if (doc->skipped && doc->diags.len == 0) return;
-  const nnl_diag **v = nnl_report_sorted(doc);
-  json_t *diags = json_array();
-  if (!diags) nnl_oom();
-  for (uint32_t i = 0; i < doc->diags.len; i++) {
-    const nnl_diag *dg = v[i];
-    nnl_report_pos p;
-    nnl_report_position(doc, dg, &p);
-    if (json_array_append_new(diags,
-                              diagnostic(doc, &p, dg->rule, dg->name,
-                                         dg->severity, dg->message, dg->where,
-                                         dg->fix)) != 0)
-      nnl_oom();
-  }
-  free(v);
-  member(r, doc->path, diags);
+  member(r, doc->path, nnl_lsp_diagnostics(doc, false));
 }
 
 void nnl_lsp_unreadable(nnl_reporter *r, const char *path, const char *msg) {
-  json_t *diags = json_array();
-  if (!diags ||
-      json_array_append_new(diags,
-                            diagnostic(NULL, NULL, "NN000", "bad-input",
-                                       NNL_SEV_ERROR, msg, NULL, NULL)) != 0)
-    nnl_oom();
-  member(r, path, diags);
+  member(r, path, nnl_lsp_unreadable_diagnostics(msg, false));
 }
 
 void nnl_lsp_finish(nnl_reporter *r) {

@@ -84,6 +84,15 @@ void nnl_lsp_begin(nnl_reporter *r);
 void nnl_lsp_doc(nnl_reporter *r, nnl_doc *doc);
 void nnl_lsp_unreadable(nnl_reporter *r, const char *path, const char *msg);
 void nnl_lsp_finish(nnl_reporter *r);
+/* The LSP Diagnostic objects of a linted document, in nnl_report_sorted
+ * order: what `--format lsp` writes under the document's URI, and what the
+ * language server publishes.  with_data adds to each `data: {name, fix}`
+ * (the rule name; the fix text or null), which the server's code actions
+ * read back.  A new array, owned by the caller (json_decref). */
+json_t *nnl_lsp_diagnostics(nnl_doc *doc, bool with_data);
+/* The same for a file that could not be opened: one NN000 error at 0:0
+ * with message msg. */
+json_t *nnl_lsp_unreadable_diagnostics(const char *msg, bool with_data);
 
 /* ---- jansson constructors for the JSON-based reporters ----
  * They never return NULL: out of memory goes through nnl_oom.  Strings are

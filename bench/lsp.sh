@@ -1,0 +1,208 @@
+#!/bin/sh
+# bench/lsp.sh - how long `nnlint lsp` takes to re-lint a 5,000-layer YAML
+# spec after each change, against, in the same run, the command line on
+# the same file (a process start, rule loading, the lint) and a bare
+# libyaml event parse of it (bench/yaml_baseline.c).
+#
+#   1. builds bench/timeit.c and bench/yaml_baseline.c into $B/bench/;
+#   2. generates $B/bench/lsp/deep.nnlint.yaml: BENCH_LSP_LAYERS Dense
+#      layers (default 5000) and a training section;
+#   3. a client (Python, below) starts `nnlint lsp`, opens the spec and
+#      sends BENCH_LSP_CHANGES didChange notifications (default 60), each
+#      with the whole text (as full sync does), alternating between a text
+#      with an NN007 finding and one without, and times each from the
+#      write to the publishDiagnostics of that version (which it checks:
+#      NN007 there or not, as the text says);
+#   4. BENCH_ROUNDS runs (default 7) of the command line and of the bare
+#      parse, timed with timeit;
+#   5. with valgrind installed (and BENCH_INSTR not 0): instruction counts,
+#      which do not depend on the machine's load.  The server runs under
+#      callgrind twice, once opening the spec and sending no change and
+#      once sending BENCH_LSP_INSTR_CHANGES (default 10) changes; the
+#      difference divided by that number is one re-lint (reading and
+#      decoding the message, linting, publishing).  The command line and
+#      the bare parse are counted whole, one run each;
+#   6. prints the medians, wall and CPU, and the instructions;
+#      "TARGET MISSED" when a re-lint costs more CPU than BENCH_LSP_TARGET
+#      (default 2) times the bare parse of the same bytes, or not less than
+#      the command line.  CPU times and instructions are the figures to
+#      compare on a busy machine: wall times then mostly measure the
+#      scheduler.  Exit 0 either way; 2 only when the harness cannot run.
+#
+# Generated inputs only: nothing under bench/ is written.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 2
+B=${B:-build}
+NNLINT=${NNLINT:-$B/nnlint}
+LAYERS=${BENCH_LSP_LAYERS:-5000}
+CHANGES=${BENCH_LSP_CHANGES:-60}
+ROUNDS=${BENCH_ROUNDS:-7}
+INSTR=${BENCH_INSTR:-1}
+ICHANGES=${BENCH_LSP_INSTR_CHANGES:-10}
+TARGET=${BENCH_LSP_TARGET:-2}
+CC=${CC:-cc}
+OUT=$B/bench/lsp
+export NO_COLOR=1 LC_ALL=C
+
+die() { printf 'bench lsp: %s\n' "$*" >&2; exit 2; }
+
+for v in "$LAYERS" "$CHANGES" "$ROUNDS" "$ICHANGES"; do
+  case $v in '' | *[!0-9]* | 0) die "BENCH_LSP_LAYERS, BENCH_LSP_CHANGES, BENCH_LSP_INSTR_CHANGES and BENCH_ROUNDS must be positive numbers" ;; esac
+done
+[ -x "$NNLINT" ] || die "$NNLINT not built (run make, or set NNLINT)"
+command -v python3 >/dev/null 2>&1 || die "python3 is needed for the client"
+pkg-config --exists yaml-0.1 || die "pkg-config does not know yaml-0.1 (make deps)"
+mkdir -p "$OUT" || die "cannot create $OUT"
+
+# ---- 1. tools ----
+BFLAGS="-O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra"
+TIMEIT=$B/bench/timeit
+BASE=$B/bench/yaml_baseline
+for t in timeit yaml_baseline; do
+  src=bench/$t.c bin=$B/bench/$t
+  if [ ! -x "$bin" ] || [ -n "$(find "$src" -newer "$bin")" ]; then
+    libs=""
+    [ "$t" = yaml_baseline ] && libs=$(pkg-config --libs yaml-0.1)
+    # shellcheck disable=SC2086,SC2046
+    $CC $BFLAGS $(pkg-config --cflags yaml-0.1) -o "$bin" "$src" $libs || die "cannot build $bin"
+  fi
+done
+
+# ---- 2. the spec ----
+SPEC=$OUT/deep.nnlint.yaml
+awk -v n="$LAYERS" 'BEGIN {
+  print "name: deep-regressor\ntask: regression\ninputs:\n  - {name: x, shape: [64], dtype: float32}\nlayers:"
+  for (i = 0; i < n; i++)
+    printf "  - {type: Dense, name: d%d, units: %d, activation: relu, kernel_initializer: he_normal}\n", i, 64 + i % 7
+  print "  - {type: Dense, name: out, units: 1}"
+  print "training:\n  optimizer: {type: Adam, learning_rate: 0.001}\n  loss: mse\n  batch_size: 32\n  validation_split: 0.1"
+}' >"$SPEC" || die "cannot write $SPEC"
+
+# ---- 3. the server, driven by a client ----
+# python3 -c "$CLIENT" SPEC CHANGES COMMAND...: runs COMMAND (the server,
+# perhaps under valgrind) and prints "median_ms p90_ms min_ms cpu_ms" for
+# the re-lints (wall times seen by the client; the CPU time per re-lint of
+# the process it started, from /proc), or fails.  CHANGES may be 0.
+CLIENT='
+import json, os, subprocess, sys, time
+spec, changes, cmd = os.path.abspath(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+good = open(spec).read()
+bad = good.replace("{type: Dense, name: out, units: 1}", "{type: Dense, name: out, units: 1, activation: relu}")
+assert bad != good
+p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+def send(m):
+    b = json.dumps(m).encode()
+    p.stdin.write(b"Content-Length: %d\r\n\r\n" % len(b) + b)
+    p.stdin.flush()
+def recv():
+    n = None
+    while True:
+        line = p.stdout.readline()
+        if not line: sys.exit("the server closed its output")
+        line = line.strip()
+        if not line: break
+        k, _, v = line.partition(b":")
+        if k.lower() == b"content-length": n = int(v)
+    return json.loads(p.stdout.read(n))
+def wait(pred):
+    while True:
+        m = recv()
+        if pred(m): return m
+uri = "file://" + spec
+send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
+wait(lambda m: m.get("id") == 1)
+send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "yaml", "version": 0, "text": good}}})
+wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+def cpu():  # the server process: user + system time, in ms
+    f = open("/proc/%d/stat" % p.pid).read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) * 1000.0 / os.sysconf("SC_CLK_TCK")
+ms = []
+c0 = cpu()
+for v in range(1, changes + 1):
+    text = bad if v % 2 else good
+    t0 = time.perf_counter()
+    send({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": v}, "contentChanges": [{"text": text}]}})
+    m = wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"].get("version") == v)
+    ms.append((time.perf_counter() - t0) * 1000)
+    has = any(d["code"] == "NN007" for d in m["params"]["diagnostics"])
+    if has != (text is bad): sys.exit("version %d: NN007 %s, the text says otherwise" % (v, "reported" if has else "missing"))
+cpu_ms = (cpu() - c0) / max(changes, 1)
+send({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
+wait(lambda m: m.get("id") == 2)
+send({"jsonrpc": "2.0", "method": "exit"})
+if p.wait() != 0: sys.exit("the server exited with %d" % p.returncode)
+ms.sort()
+if not ms: ms = [0.0]
+print("%.2f %.2f %.2f %.2f" % (ms[len(ms) // 2], ms[min(len(ms) - 1, int(len(ms) * 0.9))], ms[0], cpu_ms))
+'
+LSP_MS=$(python3 -c "$CLIENT" "$SPEC" "$CHANGES" "$NNLINT" lsp) || die "the client failed: $LSP_MS"
+
+# ---- 4. the command line and the bare parse, same file, same run ----
+"$NNLINT" "$SPEC" >/dev/null 2>&1
+[ $? -le 1 ] || die "nnlint cannot lint $SPEC"
+"$BASE" "$SPEC" >/dev/null 2>&1 || die "the bare parse fails on $SPEC"
+: >"$OUT/cli.times"
+: >"$OUT/base.times"
+r=0
+while [ "$r" -lt "$ROUNDS" ]; do
+  "$TIMEIT" "$OUT/cli.out" "$NNLINT" "$SPEC" >>"$OUT/cli.times"
+  "$TIMEIT" "$OUT/base.out" "$BASE" "$SPEC" >>"$OUT/base.times"
+  r=$((r + 1))
+done
+# median of column 1 (wall), or with "cpu" of columns 2 + 3 (user + sys)
+median() {
+  awk -v cpu="${2:-}" '{ print cpu ? $2 + $3 : $1 }' "$1" | sort -n |
+    awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+CLI_MS=$(median "$OUT/cli.times")
+BASE_MS=$(median "$OUT/base.times")
+CLI_CPU=$(median "$OUT/cli.times" cpu)
+BASE_CPU=$(median "$OUT/base.times" cpu)
+
+# ---- 5. instructions (callgrind) ----
+# instr OUT CMD...: run CMD under callgrind; print the instructions counted.
+instr() {
+  o=$1
+  shift
+  valgrind --tool=callgrind --callgrind-out-file="$o" "$@" >/dev/null 2>"$o.log" </dev/null || true
+  sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$o" 2>/dev/null | head -1
+}
+I_LSP= I_CLI= I_BASE=
+if [ "$INSTR" != 0 ] && command -v valgrind >/dev/null 2>&1; then
+  CG="valgrind --tool=callgrind"
+  python3 -c "$CLIENT" "$SPEC" 0 $CG --callgrind-out-file="$OUT/cg.lsp0" "$NNLINT" lsp >/dev/null 2>"$OUT/cg.lsp0.log" &&
+    python3 -c "$CLIENT" "$SPEC" "$ICHANGES" $CG --callgrind-out-file="$OUT/cg.lspN" "$NNLINT" lsp >/dev/null 2>"$OUT/cg.lspN.log" ||
+    die "the client failed under valgrind (see $OUT/cg.lsp*.log)"
+  I0=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$OUT/cg.lsp0")
+  IN=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$OUT/cg.lspN")
+  [ -n "$I0" ] && [ -n "$IN" ] || die "no callgrind totals in $OUT/cg.lsp0 or $OUT/cg.lspN"
+  I_LSP=$(( (IN - I0) / ICHANGES ))
+  I_CLI=$(instr "$OUT/cg.cli" "$NNLINT" "$SPEC")
+  I_BASE=$(instr "$OUT/cg.base" "$BASE" "$SPEC")
+  [ -n "$I_CLI" ] && [ -n "$I_BASE" ] || die "no callgrind totals for the command line or the bare parse"
+fi
+
+# ---- 6. the table ----
+set -- $LSP_MS
+BYTES=$(wc -c <"$SPEC")
+printf '\nnnlint lsp: re-lint of a %s-layer spec (%s bytes) per didChange, %s changes\n' "$LAYERS" "$BYTES" "$CHANGES"
+printf '  %-50s %8s %8s %13s\n' "" "wall ms" "CPU ms" "instructions"
+printf '  %-50s %8s %8s %13s\n' "nnlint lsp: didChange -> publishDiagnostics" "$1" "$4" "${I_LSP:--}"
+printf '  %-50s %8s %8s %13s\n' "nnlint FILE (command line: start, rules, lint)" "$CLI_MS" "$CLI_CPU" "${I_CLI:--}"
+printf '  %-50s %8s %8s %13s\n' "bare libyaml event parse (a process)" "$BASE_MS" "$BASE_CPU" "${I_BASE:--}"
+printf '  (re-lint wall: p90 %s ms, min %s ms; CPU: the server'"'"'s, per change)\n' "$2" "$3"
+if [ -n "$I_LSP" ]; then
+  printf '  (instructions: callgrind; a re-lint is (%s changes - none) / %s)\n' "$ICHANGES" "$ICHANGES"
+  awk -v l="$I_LSP" -v c="$I_CLI" -v b="$I_BASE" 'BEGIN {
+    printf "  re-lint instructions / command line: %.2f;  / bare parse: %.2f\n", l / (c > 0 ? c : 1), l / (b > 0 ? b : 1) }'
+else
+  printf '  (instructions not counted: valgrind is not installed, or BENCH_INSTR=0)\n'
+fi
+awk -v l="$4" -v c="$CLI_CPU" -v b="$BASE_CPU" -v t="$TARGET" 'BEGIN {
+  printf "  re-lint CPU / command line CPU: %.2f;  / bare parse CPU: %.2f\n", l / (c > 0 ? c : 1), l / (b > 0 ? b : 1)
+  if (l > t * b || l >= c) printf "  TARGET MISSED: a re-lint should cost under %s times the bare parse, and less than the command line\n", t
+}'
+exit 0
