@@ -71,6 +71,60 @@ kj_has "Keras 3 compile_config optimizer clipnorm" "$KJ/keras3_compile.json" NN0
 kj_has "TF.js model_config + training_config" "$KJ/tfjs_layers_model.json" NN001
 kj_has "double-encoded JSON is unwrapped" "$KJ/double_encoded.json" NN007
 
+# TensorFlow ops traced into a tf.keras functional model (TFOpLambda /
+# SlicingOpLambda: the "function" called; TF 2.0-2.3 TensorFlowOpLayer: the
+# node_def's op) are Lambda layers whose code is that op: a rounding op
+# between weight layers is NN008, a scaling op, a cast of unknown type and
+# an argmax after the last weight layer are not.
+kj_nn008() { # FILE: the NN008 findings as "line<TAB>message"
+  "$NNLINT" --no-config --select NN008 --format json "$1" 2>/dev/null | python3 -c '
+import json, sys
+for x in json.load(sys.stdin)["diagnostics"]:
+    if x["rule"] == "NN008": print("%d\t%s" % (x["line"], x["message"]))
+'
+}
+for t in "tf_op_lambda.json	5	(tf.math.round)" "tf_op_layer.json	4	(Floor)"; do
+  f=$(printf '%s' "$t" | cut -f1); want_line=$(printf '%s' "$t" | cut -f2)
+  want_code=$(printf '%s' "$t" | cut -f3)
+  out=$(kj_nn008 "$KJ/$f")
+  n=$(printf '%s\n' "$out" | grep -c .)
+  case "$out" in
+    "$want_line	"*"$want_code"*) ok=1 ;;
+    *) ok=0 ;;
+  esac
+  if [ "$n" = 1 ] && [ "$ok" = 1 ]; then pass "keras-json $f: the traced op is the Lambda's code (NN008 at line $want_line)"
+  else fail "keras-json $f: the traced op is the Lambda's code (NN008 at line $want_line)" "$out"; fi
+done
+
+# Tensors passed by keyword in a Keras 2 inbound node ([name, node, tensor,
+# {"y": [name, node, tensor]}]) are edges too, and a traced `x + y` joining
+# two tensors is an Add: a zero-initialized last layer of a residual branch
+# is not flagged, and a deep residual MLP written with `+` is not plain.
+kj_hasnt "traced x + y: zero-init residual branch end (NN009)" "$KJ/tf_op_residual.json" NN009
+python3 - "$TMP/kj_resplus.json" <<'PY'
+import json, sys
+L = [{"class_name": "InputLayer", "name": "x", "inbound_nodes": [],
+      "config": {"batch_input_shape": [None, 64], "dtype": "float32", "name": "x"}}]
+prev = "x"
+for b in range(12):
+    a, c, s = "d%da" % b, "d%db" % b, "tf.__operators__.add_%d" % b
+    L.append({"class_name": "Dense", "name": a, "config": {"name": a, "units": 64, "activation": "relu"},
+              "inbound_nodes": [[[prev, 0, 0, {}]]]})
+    L.append({"class_name": "Dense", "name": c, "config": {"name": c, "units": 64, "activation": "relu"},
+              "inbound_nodes": [[[a, 0, 0, {}]]]})
+    L.append({"class_name": "TFOpLambda", "name": s,
+              "config": {"name": s, "dtype": "float32", "function": "__operators__.add"},
+              "inbound_nodes": [[c, 0, 0, {"y": [prev, 0, 0], "name": None}]]})
+    prev = s
+L.append({"class_name": "Dense", "name": "out", "config": {"name": "out", "units": 10, "activation": "softmax"},
+          "inbound_nodes": [[[prev, 0, 0, {}]]]})
+json.dump({"class_name": "Functional", "keras_version": "2.11.0", "backend": "tensorflow",
+           "config": {"name": "resmlp", "layers": L, "input_layers": [["x", 0, 0]],
+                      "output_layers": [["out", 0, 0]]}}, open(sys.argv[1], "w"))
+PY
+kj_hasnt "traced x + y: a deep residual MLP is not plain (NN010)" "$TMP/kj_resplus.json" NN010
+kj_hasnt "traced x + y: a deep residual MLP is not plain (NN008)" "$TMP/kj_resplus.json" NN008
+
 # ---- .keras archives, built here ----
 python3 - "$KJ/keras3_compile.json" "$TMP" <<'EOF'
 import sys, zipfile

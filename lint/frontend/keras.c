@@ -326,6 +326,30 @@ static void other_regularization(nnl_layer *l, const nnl_karg *args,
   }
 }
 
+/* A TensorFlow op recorded as a layer when tf.keras traced a functional
+ * model: the op it calls is its code, as a Lambda's would be.
+ *   TFOpLambda / SlicingOpLambda -> {function: "math.round", ...}
+ *                                   code "tf.math.round"
+ *   TensorFlowOpLayer (TF 2.0-2.3) -> {node_def: {op: "Round", ...}}
+ *                                   code "Round"
+ * Anything else stays unknown code. */
+static void tf_op_code(nnl_model *m, nnl_layer *l, const nnl_karg *args,
+                       size_t n, nnl_span type_at) {
+  l->code = (nnl_str){NULL, type_at, NNL_UNKNOWN};
+  const nnl_kval *f = ARG("function");
+  if (f && f->kind == NNL_KV_STR && f->str[0]) {
+    l->code = (nnl_str){nnl_arena_printf(m->arena, "tf.%s", f->str), f->at,
+                        NNL_KNOWN};
+    return;
+  }
+  const nnl_kval *nd = ARG("node_def");
+  const nnl_kval *op =
+      nd && nd->kind == NNL_KV_DICT ? nnl_karg_find(nd->items, nd->n, "op")
+                                    : NULL;
+  if (op && op->kind == NNL_KV_STR && op->str[0])
+    l->code = (nnl_str){op->str, op->at, NNL_KNOWN};
+}
+
 /* Fill l from a class and its arguments; wrappers recurse into their inner
  * layer (depth-limited). */
 static void fill_layer(nnl_model *m, nnl_layer *l, const char *class_name,
@@ -340,8 +364,7 @@ static void fill_layer(nnl_model *m, nnl_layer *l, const char *class_name,
                nnl_name_eq(c, "SlicingOpLambda") ||
                nnl_name_eq(c, "TensorFlowOpLayer")) {
       l->op = NNL_OP_LAMBDA;
-      l->code.state = NNL_UNKNOWN;
-      l->code.at = type_at;
+      tf_op_code(m, l, args, n, type_at);
     } else {
       nnl_act a = nnl_act_lookup(c);
       if (a != NNL_ACT_UNKNOWN) {

@@ -75,7 +75,9 @@ const char *nnl_keras_positional(const char *class_name, unsigned i);
  * Softmax, LeakyReLU, ELU become Activation layers), act, units (units,
  * output_dim, filters, nb_filter, embedding output_dim; x2 for a
  * Bidirectional concat), kernel_init / init_scale / init_value, bias_init,
- * kernel_regularizer, rate, code (Lambda).  Bidirectional and
+ * kernel_regularizer, rate, code (Lambda; for a TensorFlow op traced
+ * into a functional model, TFOpLambda / TensorFlowOpLayer, the op it
+ * calls: "tf.math.round", "Floor").  Bidirectional and
  * TimeDistributed take their inner `layer` (a DICT).  Unknown classes are
  * opaque.  The caller sets at, name and inputs (default: the previous
  * layer).  class_name may carry a module prefix ("keras.layers.Dense"). */

@@ -19,6 +19,9 @@
  *   .keras archives: a zip whose config.json is the above.
  *   TF.js model.json: {modelTopology: model | {model_config,
  *     training_config}, trainingConfig?, weightsManifest}.
+ * Keras 2 inbound tensors carry the call's keyword arguments; tensors among
+ * them (`x + y` traced as TFOpLambda with {"y": [name, node, tensor]}) are
+ * edges too, and a traced add/concat/multiply of two tensors is that merge.
  * A layer that is itself a model (Sequential, Functional, Model) is
  * expanded in place: its inputs become Identity layers fed by what the
  * outer call passes.  Other model classes (subclassed models, KerasHub
@@ -429,12 +432,33 @@ static void collect(kj *k, const nnl_jnode *in, scope *sc, refs *out,
   const char *name = tensor_ref(in, &node, &tensor);
   if (name) {
     kname *e = scope_find(sc, name, false);
-    if (!e || node >= e->nodes.len) return;
-    knode *kn = &e->nodes.items[node];
-    /* a plain layer's other tensors (an LSTM's states) are the layer too */
-    if (kn->n == 1) tensor = 0;
-    if (tensor < kn->n && kn->outs[tensor] != NOREF)
-      nnl_array_push(out, kn->outs[tensor]);
+    if (e && node < e->nodes.len) {
+      knode *kn = &e->nodes.items[node];
+      /* a plain layer's other tensors (an LSTM's states) are the layer too */
+      if (kn->n == 1) tensor = 0;
+      if (tensor < kn->n && kn->outs[tensor] != NOREF)
+        nnl_array_push(out, kn->outs[tensor]);
+    }
+    /* Keras 2 / TF.js: [name, node, tensor, kwargs]; tensors passed by
+     * keyword (`x + y` traced as {"y": [name, node, tensor]}, attention's
+     * value, an RNN's initial_state) are inputs too.  The kwargs repeat on
+     * every tensor of the first argument: each edge is kept once. */
+    const nnl_jnode *kw = in->type == NNL_J_ARR && in->n >= 4
+                              ? in->kids->next->next->next
+                              : NULL;
+    if (kw && kw->type == NNL_J_OBJ)
+      for (const nnl_jnode *c = kw->kids; c; c = c->next) {
+        if (c->type != NNL_J_ARR) continue;
+        refs more = {0};
+        collect(k, c, sc, &more, depth + 1);
+        for (uint32_t i = 0; i < more.len; i++) {
+          bool seen = false;
+          for (uint32_t j = 0; j < out->len && !seen; j++)
+            seen = out->items[j] == more.items[i];
+          if (!seen) nnl_array_push(out, more.items[i]);
+        }
+        nnl_array_free(&more);
+      }
     return;
   }
   if (in->type == NNL_J_OBJ) {
@@ -722,6 +746,23 @@ static char *zip_config(const unsigned char *z, size_t n, size_t *out_len,
   return *why = "no config.json in the archive", NULL;
 }
 
+/* A traced TensorFlow op (a Lambda whose code is the op, see keras.c) that
+ * joins two or more tensors is the merge layer it stands for: `x + y` in a
+ * tf.keras functional model is an Add.  With one tensor (`x + 1.0`) it
+ * stays a Lambda: nnlint cannot see what it does to the values. */
+static void traced_merge(nnl_layer *l) {
+  static const struct { const char *code; nnl_op op; } t[] = {
+      {"tf.__operators__.add", NNL_OP_ADD}, {"tf.math.add", NNL_OP_ADD},
+      {"tf.math.add_n", NNL_OP_ADD},        {"tf.concat", NNL_OP_CONCAT},
+      {"tf.math.multiply", NNL_OP_MULTIPLY}};
+  if (l->op != NNL_OP_LAMBDA || l->code.state != NNL_KNOWN) return;
+  for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+    if (strcmp(l->code.s, t[i].code) == 0) {
+      l->op = t[i].op;
+      return;
+    }
+}
+
 /* ---- detection ---- */
 
 static size_t skip_ws(const char *s, size_t i, size_t len) {
@@ -901,6 +942,7 @@ int nnl_parse_keras_json(nnl_ctx *cx, nnl_doc *doc) {
       l->inputs = nnl_arena_alloc(k.a, sizeof *l->inputs * (r.len ? r.len : 1));
       if (r.len) memcpy(l->inputs, r.items, sizeof *r.items * r.len);
       l->n_inputs = r.len;
+      if (r.len >= 2) traced_merge(l);
     }
     nnl_array_free(&r);
     training(&k, tc);
