@@ -285,7 +285,29 @@ typedef struct nnl_onnx_model {
    * logical location ("graph/node name/op type") in nnl_layer.where. */
   bool binary;
   nnl_span span;
+  /* Optional name ids (NULL and 0 when the producer has none).  A producer
+   * that stores each distinct name once (the text front end) lists them
+   * here, names[id], each allocated as an nnl_onnx_name so that its id sits
+   * just before its bytes (as Redis' sds keeps its header).  Every
+   * non-empty name of the model is then one of these, and the graph step
+   * indexes arrays by id instead of hashing strings. */
+  const char *const *names;
+  uint32_t n_names;
 } nnl_onnx_model;
+
+/* A name with its id in front (see nnl_onnx_model.names). */
+typedef struct nnl_onnx_name {
+  uint32_t id;
+  char s[]; /* NUL-terminated */
+} nnl_onnx_name;
+
+/* The id of s, a name of a model with names (s == names[id]).  Only for
+ * such names: s must have been allocated as an nnl_onnx_name. */
+static inline uint32_t nnl_onnx_name_id(const char *s) {
+  const nnl_onnx_name *n =
+      (const nnl_onnx_name *)(const void *)(s - offsetof(nnl_onnx_name, s));
+  return n->id;
+}
 
 /* Turn an ONNX model into one IR model appended to doc->models: layers
  * for nodes of the main graph, edges from value names, inputs from graph

@@ -161,12 +161,6 @@ static const struct wop {
     {"Gather", NNL_OP_EMBEDDING, 0, -1, 1, {0, -1}},
 };
 
-static const struct wop *wop_of(const nnl_onnx_node *n) {
-  if (!default_domain(n->domain)) return NULL;
-  for (size_t i = 0; i < sizeof wops / sizeof *wops; i++)
-    if (streq(wops[i].name, n->op_type)) return &wops[i];
-  return NULL;
-}
 
 static bool is_param_slot(const struct wop *w, uint32_t slot) {
   for (int i = 0; i < 9 && w->params[i] >= 0; i++)
@@ -253,20 +247,28 @@ static nnl_op ml_op(const char *name) {
   return NNL_OP_OPAQUE;
 }
 
-/* ONNX activation ops (default domain) -> IR activation. */
-static nnl_act act_of(const nnl_onnx_node *n) {
-  static const char *const acts[] = {
-      "Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Celu", "Gelu",
-      "Sigmoid", "HardSigmoid", "Tanh", "Softmax", "LogSoftmax", "Softplus",
-      "Softsign", "HardSwish", "Mish", "ThresholdedRelu", "Clip"};
-  if (!default_domain(n->domain)) return NNL_ACT_NONE;
-  for (size_t i = 0; i < sizeof acts / sizeof *acts; i++)
-    if (streq(acts[i], n->op_type)) {
-      nnl_act a = nnl_act_lookup(n->op_type);
-      return a == NNL_ACT_UNKNOWN ? NNL_ACT_NONE : a;
-    }
-  return NNL_ACT_NONE;
+/* ONNX activation ops (default domain). */
+static const char *const acts[] = {
+    "Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Celu", "Gelu",
+    "Sigmoid", "HardSigmoid", "Tanh", "Softmax", "LogSoftmax", "Softplus",
+    "Softsign", "HardSwish", "Mish", "ThresholdedRelu", "Clip"};
+
+/* Ops whose outputs are integers (indices, masks). */
+static const char *const int_ops[] = {
+    "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal", "IsNaN",
+    "IsInf", "Not", "And", "Or", "Xor", "ArgMax", "ArgMin", "NonZero"};
+
+/* Ops that read a quantized input with its scale and zero point. */
+static const char *const deq_ops[] = {"DequantizeLinear", "QLinearConv",
+                                      "QLinearMatMul", "ConvInteger",
+                                      "MatMulInteger"};
+
+static bool in_list(const char *op, const char *const *list, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (streq(list[i], op)) return true;
+  return false;
 }
+#define IN_LIST(op, list) in_list((op), (list), sizeof (list) / sizeof *(list))
 
 static const nnl_onnx_attr *attr(const nnl_onnx_node *n, const char *name) {
   for (uint32_t i = 0; i < n->n_attrs; i++)
@@ -298,17 +300,16 @@ enum { V_UNDEF = 0, V_CONST, V_PARAM, V_ACT };
 typedef struct val {
   const char *name;
   int32_t node;                 /* producing node, -1 */
-  int32_t input;                /* graph input index, -1 */
-  const nnl_onnx_tensor *init;  /* dense initializer */
-  const nnl_onnx_sparse *sparse;
-  const nnl_onnx_value *info;   /* graph input's type */
+  int32_t input;                /* graph input index (its type), -1 */
+  int32_t init;                 /* dense initializer index, -1 */
+  int32_t sparse;               /* sparse initializer index, -1 */
   uint32_t uses;                /* node operands + graph outputs */
   uint32_t weight_uses;         /* operands in a weight-parameter slot */
-  uint8_t kind;                 /* V_* once known */
   nnl_ref ref;                  /* V_ACT: the layer or model input */
-  bool weight_above;            /* a weight layer upstream */
   int32_t fold;                 /* weight layer whose activation may still
                                    be fused here, or -1 */
+  uint8_t kind;                 /* V_* once known */
+  bool weight_above;            /* a weight layer upstream */
   bool is_int;                  /* integer or boolean values (ids, masks,
                                    indices): arithmetic on them is not a
                                    normalization */
@@ -317,6 +318,26 @@ typedef struct val {
                                    not ids read from an input */
 } val;
 
+/* What an op type means here, computed once per distinct op type of the
+ * default domain (a small cache keyed by the op_type pointer: the text
+ * front end stores each name once, so every node of a type hits). */
+enum {
+  OPC_ARITH = 1 << 0,   /* Add Sub Mul Div Sum */
+  OPC_MERGE = 1 << 1,   /* Add Sum Mul Concat */
+  OPC_NOVALUE = 1 << 2, /* Shape, Size: depend on no activation's values */
+  OPC_QDQ = 1 << 3,     /* QuantizeLinear, DequantizeLinear */
+  OPC_INTOUT = 1 << 4,  /* comparisons, logic, ArgMax/ArgMin, NonZero */
+  OPC_DEQ = 1 << 5,     /* reads a quantized input with its scale */
+  OPC_ADDLIKE = 1 << 6  /* Add, Sum: may be a bias */
+};
+typedef struct opc {
+  const char *key;      /* op_type, NULL: empty slot */
+  const struct wop *w;  /* weight op, or NULL */
+  nnl_act act;          /* activation op, or NONE */
+  nnl_op lop;           /* the layer op of the other ops */
+  uint8_t f;            /* OPC_* */
+} opc;
+
 typedef struct st {
   nnl_ctx *cx;
   nnl_doc *doc;
@@ -324,9 +345,16 @@ typedef struct st {
   const nnl_onnx_graph *g;
   nnl_model *m;
   val *vals;
-  uint32_t n_vals, cap_vals;
-  uint32_t *table; /* open addressing: 1 + index into vals, 0 empty */
+  uint32_t n_vals;
+  uint32_t *table;  /* names without an id: open addressing, 1 + index
+                       into vals, 0 empty */
   uint32_t mask;
+  uint32_t *by_id;  /* names with an id (om->names): 1 + index into vals */
+  /* every operand of every node of g resolved once: node i's inputs are
+   * ops[ops_at[i] ..], its outputs follow; 1 + index into vals, 0 none */
+  uint32_t *ops;
+  uint32_t *ops_at;
+  opc cache[64];
 } st;
 
 static uint32_t hash(const char *s) {
@@ -335,33 +363,105 @@ static uint32_t hash(const char *s) {
   return h;
 }
 
-static val *find(st *s, const char *name) {
-  if (!name || !*name) return NULL;
+/* The slot that holds 1 + the value index of name (0: none yet): in the
+ * id map when name is one of the model's names, else in the hash table.
+ * name is not empty. */
+static uint32_t *slot_of(st *s, const char *name) {
+  if (s->by_id) {
+    uint32_t id = nnl_onnx_name_id(name);
+    if (id < s->om->n_names && s->om->names[id] == name) return &s->by_id[id];
+  }
   for (uint32_t i = hash(name) & s->mask;; i = (i + 1) & s->mask) {
     uint32_t k = s->table[i];
-    if (!k) return NULL;
-    /* the text front end stores each name once: equal pointers first */
-    if (s->vals[k - 1].name == name || strcmp(s->vals[k - 1].name, name) == 0)
-      return &s->vals[k - 1];
+    if (!k || s->vals[k - 1].name == name ||
+        strcmp(s->vals[k - 1].name, name) == 0)
+      return &s->table[i];
   }
+}
+
+static uint32_t find_ix(st *s, const char *name) {
+  if (!name || !*name) return 0;
+  return *slot_of(s, name);
+}
+
+static val *find(st *s, const char *name) {
+  uint32_t k = find_ix(s, name);
+  return k ? &s->vals[k - 1] : NULL;
 }
 
 /* The value named name, created when new (capacity is sized up front). */
 static val *intern(st *s, const char *name) {
-  uint32_t i = hash(name) & s->mask;
-  for (;; i = (i + 1) & s->mask) {
-    uint32_t k = s->table[i];
-    if (!k) break;
-    if (s->vals[k - 1].name == name || strcmp(s->vals[k - 1].name, name) == 0)
-      return &s->vals[k - 1];
-  }
+  uint32_t *sl = slot_of(s, name);
+  if (*sl) return &s->vals[*sl - 1];
   val *v = &s->vals[s->n_vals++];
   memset(v, 0, sizeof *v);
   v->name = name;
-  v->node = v->input = -1;
+  v->node = v->input = v->init = v->sparse = -1;
   v->fold = -1;
-  s->table[i] = s->n_vals;
+  *sl = s->n_vals;
   return v;
+}
+
+/* Operand k of the flat operand array, and a node's inputs and outputs. */
+static inline val *opnd(const st *s, uint32_t k) {
+  uint32_t x = s->ops[k];
+  return x ? &s->vals[x - 1] : NULL;
+}
+static inline val *in_val(const st *s, const nnl_onnx_node *n, uint32_t j) {
+  return opnd(s, s->ops_at[n - s->g->nodes] + j);
+}
+static inline val *out_val(const st *s, const nnl_onnx_node *n, uint32_t j) {
+  return opnd(s, s->ops_at[n - s->g->nodes] + n->n_inputs + j);
+}
+
+static const nnl_onnx_tensor *init_of(const st *s, const val *v) {
+  return v->init >= 0 ? &s->g->initializers[v->init] : NULL;
+}
+static const nnl_onnx_value *info_of(const st *s, const val *v) {
+  return v->input >= 0 ? &s->g->inputs[v->input] : NULL;
+}
+
+/* What op type n->op_type means, whatever the node's domain (callers check
+ * the domain where it matters): computed on the first node of a type, then
+ * found in the cache by pointer. */
+static const opc *op_class(st *s, const nnl_onnx_node *n) {
+  const char *op = n->op_type;
+  opc *c = &s->cache[((uintptr_t)op >> 4) & 63];
+  if (c->key == op) return c;
+  c->key = op;
+  c->w = NULL;
+  for (size_t i = 0; i < sizeof wops / sizeof *wops && !c->w; i++)
+    if (streq(wops[i].name, op)) c->w = &wops[i];
+  c->act = NNL_ACT_NONE;
+  if (IN_LIST(op, acts)) {
+    nnl_act a = nnl_act_lookup(op);
+    c->act = a == NNL_ACT_UNKNOWN ? NNL_ACT_NONE : a;
+  }
+  c->lop = NNL_OP__COUNT;
+  for (size_t i = 0; i < sizeof opmap / sizeof *opmap; i++)
+    if (streq(opmap[i].name, op)) {
+      c->lop = opmap[i].op;
+      break;
+    }
+  if (c->lop == NNL_OP__COUNT)
+    c->lop = known_op(op) ? NNL_OP_TENSOR_OP : NNL_OP_OPAQUE;
+  bool add = streq(op, "Add"), sum = streq(op, "Sum"), mul = streq(op, "Mul");
+  c->f = 0;
+  if (add || sum || mul || streq(op, "Sub") || streq(op, "Div"))
+    c->f |= OPC_ARITH;
+  if (add || sum || mul || streq(op, "Concat")) c->f |= OPC_MERGE;
+  if (add || sum) c->f |= OPC_ADDLIKE;
+  if (streq(op, "Shape") || streq(op, "Size")) c->f |= OPC_NOVALUE;
+  if (streq(op, "QuantizeLinear") || streq(op, "DequantizeLinear"))
+    c->f |= OPC_QDQ;
+  if (IN_LIST(op, int_ops)) c->f |= OPC_INTOUT;
+  if (IN_LIST(op, deq_ops)) c->f |= OPC_DEQ;
+  return c;
+}
+
+static const struct wop *wop_of(st *s, const nnl_onnx_node *n) {
+  if (!default_domain(n->domain)) return NULL;
+  return op_class(s, n)->w;
 }
 
 /* ---- constants: dims and summaries ---- */
@@ -422,7 +522,7 @@ static const nnl_onnx_node *node_of(const st *s, const val *v) {
 static cdims const_dims(st *s, const val *v, int depth) {
   cdims r = {0};
   if (!v || depth > 16) return r;
-  const nnl_onnx_tensor *t = v->init ? v->init : NULL;
+  const nnl_onnx_tensor *t = init_of(s, v);
   const nnl_onnx_node *n = node_of(s, v);
   if (!t && n && streq(n->op_type, "Constant")) {
     const nnl_onnx_attr *a = attr(n, "value");
@@ -435,22 +535,22 @@ static cdims const_dims(st *s, const val *v, int depth) {
     for (uint32_t i = 0; i < t->n_dims; i++) r.d[i] = t->dims[i];
     return r;
   }
-  if (v->kind == V_PARAM && v->info && v->info->has_shape &&
-      v->info->n_dims <= 8) {
-    for (uint32_t i = 0; i < v->info->n_dims; i++) {
-      if (v->info->dims[i].value < 0) return r;
-      r.d[i] = v->info->dims[i].value;
+  const nnl_onnx_value *info = info_of(s, v);
+  if (v->kind == V_PARAM && info && info->has_shape && info->n_dims <= 8) {
+    for (uint32_t i = 0; i < info->n_dims; i++) {
+      if (info->dims[i].value < 0) return r;
+      r.d[i] = info->dims[i].value;
     }
-    r.n = v->info->n_dims;
+    r.n = info->n_dims;
     r.known = true;
     return r;
   }
   if (!n || n->n_inputs == 0) return r;
   const char *op = n->op_type;
-  val *in = find(s, n->inputs[0]);
+  val *in = in_val(s, n, 0);
   if (streq(op, "ConstantOfShape")) {
     /* the shape is the value of the input: a constant int vector */
-    const nnl_onnx_tensor *st_ = in ? in->init : NULL;
+    const nnl_onnx_tensor *st_ = in ? init_of(s, in) : NULL;
     const nnl_onnx_node *sn = node_of(s, in);
     if (!st_ && sn && streq(sn->op_type, "Constant")) {
       const nnl_onnx_attr *a = attr(sn, "value");
@@ -511,9 +611,9 @@ static wsum const_sum(st *s, const val *v, int depth) {
   w.n = -1;
   w.at = NNL_NOSPAN;
   if (!v || depth > 16) return w;
-  if (v->init) return tensor_sum(v->init);
-  if (v->sparse) {
-    const nnl_onnx_sparse *sp = v->sparse;
+  if (v->init >= 0) return tensor_sum(&s->g->initializers[v->init]);
+  if (v->sparse >= 0) {
+    const nnl_onnx_sparse *sp = &s->g->sparse_initializers[v->sparse];
     w.carried = true;
     w.at = sp->span;
     int64_t total = 1;
@@ -566,7 +666,7 @@ static wsum const_sum(st *s, const val *v, int depth) {
                                      "Cast"};
   for (size_t i = 0; i < sizeof same / sizeof *same; i++)
     if (streq(n->op_type, same[i]) && n->n_inputs > 0) {
-      wsum x = const_sum(s, find(s, n->inputs[0]), depth + 1);
+      wsum x = const_sum(s, in_val(s, n, 0), depth + 1);
       if (x.carried) return x;
       return w;
     }
@@ -606,7 +706,7 @@ static int32_t add_layer(st *s, const nnl_onnx_node *n, uint32_t idx,
   if (n->n_inputs) {
     refs = nnl_arena_alloc(&s->doc->arena, sizeof *refs * n->n_inputs);
     for (uint32_t i = 0; i < n->n_inputs; i++) {
-      val *v = find(s, n->inputs[i]);
+      val *v = in_val(s, n, i);
       if (!v || v->kind != V_ACT) continue;
       bool dup = false;
       for (uint32_t j = 0; j < k && !dup; j++) dup = refs[j] == v->ref;
@@ -634,19 +734,16 @@ static bool int_dtype(int64_t t) {
 /* Do the outputs of n hold integers (indices, masks, ids)?  Casts and
  * comparisons say; other ops keep what their activation inputs hold. */
 static bool outputs_int(st *s, const nnl_onnx_node *n, bool weight) {
-  static const char *const int_ops[] = {
-      "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal", "IsNaN",
-      "IsInf", "Not", "And", "Or", "Xor", "ArgMax", "ArgMin", "NonZero"};
   if (weight) return false;
-  if (streq(n->op_type, "Cast")) {
+  const opc *c = op_class(s, n);
+  if (c->lop == NNL_OP_CAST && streq(n->op_type, "Cast")) {
     int64_t to;
     return attr_int(n, "to", &to) && int_dtype(to);
   }
-  for (size_t i = 0; i < sizeof int_ops / sizeof *int_ops; i++)
-    if (streq(n->op_type, int_ops[i])) return true;
+  if (c->f & OPC_INTOUT) return true;
   bool any = false;
   for (uint32_t i = 0; i < n->n_inputs; i++) {
-    val *v = find(s, n->inputs[i]);
+    val *v = in_val(s, n, i);
     if (!v || v->kind != V_ACT) continue;
     if (!v->is_int) return false;
     any = true;
@@ -662,11 +759,11 @@ static void set_outputs(st *s, const nnl_onnx_node *n, nnl_ref ref,
                                               ->cls == NNL_K_WEIGHT);
   bool computed = false;
   for (uint32_t i = 0; is_int && i < n->n_inputs && !computed; i++) {
-    val *v = find(s, n->inputs[i]);
+    val *v = in_val(s, n, i);
     if (v && v->kind == V_ACT) computed = v->computed || !v->is_int;
   }
   for (uint32_t i = 0; i < n->n_outputs; i++) {
-    val *o = find(s, n->outputs[i]);
+    val *o = out_val(s, n, i);
     if (!o || o->node < 0 || &s->g->nodes[o->node] != n) continue;
     o->kind = V_ACT;
     o->ref = ref;
@@ -735,10 +832,10 @@ static nnl_act clip_act(st *s, const nnl_onnx_node *n) {
   if (attr_float(n, "min", &x)) lo = x;
   if (attr_float(n, "max", &x)) hi = x;
   if (n->n_inputs > 1 && *n->inputs[1]) {
-    if (!const_scalar(s, find(s, n->inputs[1]), &lo)) return NNL_ACT_CLIP;
+    if (!const_scalar(s, in_val(s, n, 1), &lo)) return NNL_ACT_CLIP;
   }
   if (n->n_inputs > 2 && *n->inputs[2]) {
-    if (!const_scalar(s, find(s, n->inputs[2]), &hi)) return NNL_ACT_CLIP;
+    if (!const_scalar(s, in_val(s, n, 2), &hi)) return NNL_ACT_CLIP;
   }
   if (lo == 0 && hi == 6) return NNL_ACT_RELU6;
   if (lo == 0 && isinf(hi) && hi > 0) return NNL_ACT_RELU;
@@ -754,7 +851,7 @@ static void convert_node(st *s, uint32_t idx) {
   int32_t first_act = -1;
   bool wabove = false;
   for (uint32_t i = 0; i < n->n_inputs; i++) {
-    val *v = find(s, n->inputs[i]);
+    val *v = in_val(s, n, i);
     if (!v || v->kind != V_ACT) continue;
     if (first_act < 0) first_act = (int32_t)i;
     n_act++;
@@ -762,29 +859,28 @@ static void convert_node(st *s, uint32_t idx) {
   }
   bool dflt = default_domain(n->domain);
   /* Constant folding: nothing here depends on an activation's values. */
-  if (n_act == 0 ||
-      (dflt && (streq(n->op_type, "Shape") ||
-                streq(n->op_type, "Size")))) {
+  const opc *c = op_class(s, n);
+  if (n_act == 0 || (dflt && (c->f & OPC_NOVALUE))) {
     for (uint32_t i = 0; i < n->n_outputs; i++) {
-      val *o = find(s, n->outputs[i]);
+      val *o = out_val(s, n, i);
       if (o && o->node == (int32_t)idx) o->kind = V_CONST;
     }
     return;
   }
-  val *a0 = find(s, n->inputs[first_act]);
+  val *a0 = in_val(s, n, first_act);
   const char *op = n->op_type;
 
   /* weight layers */
-  const struct wop *w = wop_of(n);
+  const struct wop *w = dflt ? c->w : NULL;
   if (w) {
     uint32_t ws = (uint32_t)w->wslot, ds = (uint32_t)w->data;
-    val *wv = ws < n->n_inputs ? find(s, n->inputs[ws]) : NULL;
-    val *dv = ds < n->n_inputs ? find(s, n->inputs[ds]) : NULL;
+    val *wv = ws < n->n_inputs ? in_val(s, n, ws) : NULL;
+    val *dv = ds < n->n_inputs ? in_val(s, n, ds) : NULL;
     bool ok = wv && (wv->kind == V_CONST || wv->kind == V_PARAM) && dv &&
               dv->kind == V_ACT;
     if (!ok && w->alt >= 0 && n->n_inputs > 1) {
       /* W @ x: the constant on the left */
-      val *l0 = find(s, n->inputs[0]), *l1 = find(s, n->inputs[1]);
+      val *l0 = in_val(s, n, 0), *l1 = in_val(s, n, 1);
       if (l0 && (l0->kind == V_CONST || l0->kind == V_PARAM) && l1 &&
           l1->kind == V_ACT) {
         ws = 0;
@@ -794,9 +890,9 @@ static void convert_node(st *s, uint32_t idx) {
     }
     if (ok && w->op == NNL_OP_EMBEDDING) {
       /* an embedding is a lookup in a float table */
-      int32_t t = wv->init ? wv->init->data_type
-                  : wv->info ? wv->info->elem_type
-                             : NNL_ONNX_UNDEFINED;
+      int32_t t = wv->init >= 0 ? init_of(s, wv)->data_type
+                  : wv->input >= 0 ? info_of(s, wv)->elem_type
+                                   : NNL_ONNX_UNDEFINED;
       if (t != NNL_ONNX_UNDEFINED && !is_float_type(t)) ok = false;
       /* indices computed from floats (a tree walk, a codebook argmin)
          look a table up; an embedding reads ids */
@@ -816,7 +912,7 @@ static void convert_node(st *s, uint32_t idx) {
   }
 
   /* activations: fused into the weight layer they follow, or a layer */
-  nnl_act act = act_of(n);
+  nnl_act act = dflt ? c->act : NNL_ACT_NONE;
   if (act != NNL_ACT_NONE) {
     if (streq(op, "Clip")) act = clip_act(s, n);
     if (a0->fold >= 0 && a0->uses == 1 && first_act == 0) {
@@ -843,11 +939,8 @@ static void convert_node(st *s, uint32_t idx) {
     return;
   }
 
-  bool arith = streq(op, "Add") || streq(op, "Sub") ||
-               streq(op, "Mul") || streq(op, "Div") ||
-               streq(op, "Sum");
-  bool merge = streq(op, "Add") || streq(op, "Sum") ||
-               streq(op, "Mul") || streq(op, "Concat");
+  bool arith = c->f & OPC_ARITH;
+  bool merge = c->f & OPC_MERGE;
   if (merge && n_act >= 2) {
     nnl_op mop = streq(op, "Mul")      ? NNL_OP_MULTIPLY
                  : streq(op, "Concat") ? NNL_OP_CONCAT
@@ -863,7 +956,7 @@ static void convert_node(st *s, uint32_t idx) {
       set_outputs(s, n, li, false, -1);
       return;
     }
-    if ((streq(op, "Add") || streq(op, "Sum")) && a0->fold >= 0 &&
+    if ((c->f & OPC_ADDLIKE) && a0->fold >= 0 &&
         a0->uses == 1) {
       /* the weight layer's bias */
       set_outputs(s, n, a0->ref, true, a0->fold);
@@ -871,19 +964,12 @@ static void convert_node(st *s, uint32_t idx) {
     }
   }
 
-  nnl_op lop = NNL_OP__COUNT;
-  for (size_t i = 0; i < sizeof opmap / sizeof *opmap; i++)
-    if (streq(opmap[i].name, op)) {
-      lop = opmap[i].op;
-      break;
-    }
-  if (streq(op, "TopK")) {
+  nnl_op lop = c->lop;
+  if (lop == NNL_OP_TENSOR_OP && streq(op, "TopK")) {
     /* only the indices have no gradient */
-    val *ix = n->n_outputs > 1 ? find(s, n->outputs[1]) : NULL;
+    val *ix = n->n_outputs > 1 ? out_val(s, n, 1) : NULL;
     lop = ix && ix->uses ? NNL_OP_TOPK : NNL_OP_TENSOR_OP;
   }
-  if (lop == NNL_OP__COUNT)
-    lop = known_op(op) ? NNL_OP_TENSOR_OP : NNL_OP_OPAQUE;
   int32_t li = add_layer(s, n, idx, lop);
   nnl_layer *l = &s->m->layers.items[li];
   int32_t fold = -1;
@@ -897,7 +983,7 @@ static void convert_node(st *s, uint32_t idx) {
     double r = 0.5, x;
     if (attr_float(n, "ratio", &x)) r = x;
     if (n->n_inputs > 1 && *n->inputs[1]) {
-      if (const_scalar(s, find(s, n->inputs[1]), &x)) r = x;
+      if (const_scalar(s, in_val(s, n, 1), &x)) r = x;
       else r = NAN;
     }
     if (!isnan(r)) l->rate = (nnl_num){r, n->span, NNL_KNOWN};
@@ -1007,7 +1093,7 @@ static uint32_t order_nodes(st *s, uint32_t *order) {
   uint64_t edges = 0;
   for (uint32_t i = 0; i < nn; i++)
     for (uint32_t j = 0; j < g->nodes[i].n_inputs; j++) {
-      val *v = find(s, g->nodes[i].inputs[j]);
+      val *v = in_val(s, &g->nodes[i], j);
       if (!v || v->node < 0) continue;
       start[v - s->vals + 1]++;
       indeg[i]++;
@@ -1019,7 +1105,7 @@ static uint32_t order_nodes(st *s, uint32_t *order) {
   uint32_t *cons = nnl_xmalloc(sizeof *cons * (edges ? edges : 1));
   for (uint32_t i = 0; i < nn; i++)
     for (uint32_t j = 0; j < g->nodes[i].n_inputs; j++) {
-      val *v = find(s, g->nodes[i].inputs[j]);
+      val *v = in_val(s, &g->nodes[i], j);
       if (!v || v->node < 0) continue;
       cons[fill[v - s->vals]++] = i;
     }
@@ -1030,7 +1116,7 @@ static uint32_t order_nodes(st *s, uint32_t *order) {
     uint32_t i = order[head++];
     const nnl_onnx_node *n = &g->nodes[i];
     for (uint32_t j = 0; j < n->n_outputs; j++) {
-      val *v = find(s, n->outputs[j]);
+      val *v = out_val(s, n, j);
       if (!v || v->node != (int32_t)i) continue;
       uint32_t vi = (uint32_t)(v - s->vals);
       for (uint32_t k = start[vi]; k < start[vi + 1]; k++)
@@ -1047,17 +1133,11 @@ static uint32_t order_nodes(st *s, uint32_t *order) {
 /* A quantized input (uint8 x with a scale and zero point) read by a
  * dequantizing op is normalized by them: say so on the input. */
 static void mark_dequantized(st *s) {
-  static const char *const deq[] = {"DequantizeLinear", "QLinearConv",
-                                    "QLinearMatMul", "ConvInteger",
-                                    "MatMulInteger"};
   for (uint32_t i = 0; i < s->g->n_nodes; i++) {
     const nnl_onnx_node *n = &s->g->nodes[i];
     if (!default_domain(n->domain) || n->n_inputs < 2) continue;
-    bool hit = false;
-    for (size_t k = 0; k < sizeof deq / sizeof *deq && !hit; k++)
-      hit = streq(n->op_type, deq[k]);
-    if (!hit) continue;
-    val *v = find(s, n->inputs[0]);
+    if (!(op_class(s, n)->f & OPC_DEQ)) continue;
+    val *v = in_val(s, n, 0);
     if (!v || v->kind != V_ACT || !NNL_REF_IS_INPUT(v->ref)) continue;
     nnl_input *in = &s->m->inputs.items[NNL_REF_INPUT_INDEX(v->ref)];
     if (in->normalize.state == NNL_ABSENT)
@@ -1070,7 +1150,8 @@ static void add_inputs_outputs(st *s) {
   for (uint32_t i = 0; i < g->n_inputs; i++) {
     const nnl_onnx_value *gi = &g->inputs[i];
     val *v = find(s, gi->name);
-    if (!v || v->input != (int32_t)i || v->init || v->sparse || v->node >= 0)
+    if (!v || v->input != (int32_t)i || v->init >= 0 || v->sparse >= 0 ||
+        v->node >= 0)
       continue;
     if (v->uses > 0 && v->uses == v->weight_uses) {
       v->kind = V_PARAM;
@@ -1113,14 +1194,14 @@ static void count_uses(st *s) {
   const nnl_onnx_graph *g = s->g;
   for (uint32_t i = 0; i < g->n_nodes; i++) {
     const nnl_onnx_node *n = &g->nodes[i];
-    const struct wop *w = wop_of(n);
+    const struct wop *w = wop_of(s, n);
+    bool qdq = !w && default_domain(n->domain) &&
+               (op_class(s, n)->f & OPC_QDQ);
     for (uint32_t j = 0; j < n->n_inputs; j++) {
-      val *v = find(s, n->inputs[j]);
+      val *v = in_val(s, n, j);
       if (!v) continue;
       v->uses++;
-      if (!w && j > 0 && default_domain(n->domain) &&
-          (streq(n->op_type, "QuantizeLinear") ||
-           streq(n->op_type, "DequantizeLinear"))) {
+      if (qdq && j > 0) {
         v->weight_uses++; /* scale and zero point */
         continue;
       }
@@ -1128,7 +1209,7 @@ static void count_uses(st *s) {
         /* a Gather's table is a weight only when the ids come from
            elsewhere */
         if (w->op == NNL_OP_EMBEDDING && n->n_inputs > 1 &&
-            strcmp(n->inputs[1], n->inputs[0]) == 0)
+            in_val(s, n, 1) == v)
           continue;
         v->weight_uses++;
       }
@@ -1168,26 +1249,27 @@ int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *om) {
   uint64_t tsize = 16;
   while (tsize < cap * 2) tsize <<= 1;
   s.vals = nnl_xmalloc(sizeof *s.vals * cap);
+  /* zeroed pages are mapped on first touch: with name ids the table is
+     only a fallback and costs nothing */
   s.table = nnl_xcalloc(tsize, sizeof *s.table);
   s.mask = (uint32_t)(tsize - 1);
+  if (om->names && om->n_names)
+    s.by_id = nnl_xcalloc(om->n_names, sizeof *s.by_id);
   for (uint32_t i = 0; i < g->n_inputs; i++)
     if (*g->inputs[i].name) {
       val *v = intern(&s, g->inputs[i].name);
-      if (v->input < 0) {
-        v->input = (int32_t)i;
-        v->info = &g->inputs[i];
-      }
+      if (v->input < 0) v->input = (int32_t)i;
     }
   for (uint32_t i = 0; i < g->n_initializers; i++)
     if (*g->initializers[i].name) {
       val *v = intern(&s, g->initializers[i].name);
-      v->init = &g->initializers[i];
+      v->init = (int32_t)i;
       v->kind = V_CONST;
     }
   for (uint32_t i = 0; i < g->n_sparse_initializers; i++)
     if (*g->sparse_initializers[i].values.name) {
       val *v = intern(&s, g->sparse_initializers[i].values.name);
-      v->sparse = &g->sparse_initializers[i];
+      v->sparse = (int32_t)i;
       v->kind = V_CONST;
     }
   for (uint32_t i = 0; i < g->n_nodes; i++)
@@ -1196,9 +1278,33 @@ int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *om) {
         val *v = intern(&s, g->nodes[i].outputs[j]);
         v->node = (int32_t)i;
         v->kind = V_UNDEF; /* decided when the node is converted */
-        v->init = NULL;
-        v->sparse = NULL;
+        v->init = v->sparse = -1;
       }
+
+  /* every operand resolved once */
+  uint64_t n_ops = 0;
+  for (uint32_t i = 0; i < g->n_nodes; i++)
+    n_ops += (uint64_t)g->nodes[i].n_inputs + g->nodes[i].n_outputs;
+  if (n_ops >= UINT32_MAX) {
+    nnl_report_bad_input(cx, doc, g->span, "graph has %llu operands (limit "
+                         "%u)", (unsigned long long)n_ops, UINT32_MAX - 1);
+    free(s.vals);
+    free(s.table);
+    free(s.by_id);
+    return -1;
+  }
+  s.ops_at = nnl_xmalloc(sizeof *s.ops_at * ((size_t)g->n_nodes + 1));
+  s.ops = nnl_xmalloc(sizeof *s.ops * (n_ops ? n_ops : 1));
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < g->n_nodes; i++) {
+    const nnl_onnx_node *n = &g->nodes[i];
+    s.ops_at[i] = k;
+    for (uint32_t j = 0; j < n->n_inputs; j++)
+      s.ops[k++] = find_ix(&s, n->inputs[j]);
+    for (uint32_t j = 0; j < n->n_outputs; j++)
+      s.ops[k++] = find_ix(&s, n->outputs[j]);
+  }
+  s.ops_at[g->n_nodes] = k;
 
   count_uses(&s);
   add_inputs_outputs(&s);
@@ -1260,5 +1366,8 @@ out:
   free(order);
   free(s.vals);
   free(s.table);
+  free(s.by_id);
+  free(s.ops);
+  free(s.ops_at);
   return rc;
 }

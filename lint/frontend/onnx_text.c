@@ -43,7 +43,9 @@ typedef struct parser {
   nnl_ctx *cx;
   nnl_doc *doc;
   nnl_arena *a;
-  const char *s;   /* doc->src */
+  const char *s;   /* doc->src (or a copy): s[n] is always a NUL byte, which
+                      no token class contains, so scanning loops stop there
+                      without a length test */
   size_t n;        /* doc->len */
   size_t pos;      /* next byte */
   size_t tok_end;  /* end of the last token consumed, for spans */
@@ -52,20 +54,39 @@ typedef struct parser {
   /* operand names of the nodes being read: a stack shared by nested
    * nodes, each taking its slice off the top (no allocation per node) */
   NNL_ARRAY(const char *) ids;
-  /* identifiers read so far, by content (open addressing, malloc'd): a
-   * value name is stored once however often it is used, and the graph
-   * step compares the copies by pointer first */
-  const char **names;
-  uint32_t names_len, names_mask;
+  /* every distinct name read so far, names[id] (built in the arena; each
+   * an nnl_onnx_name with its id in front), and a hash index of them
+   * (open addressing, malloc'd, at most half full): a name is stored once
+   * however often it is used, and the graph step indexes by id */
+  NNL_ARRAY(const char *) names;
+  struct name_slot {
+    uint32_t hash, len, id1; /* id1: 1 + id, 0 empty */
+  } *slots;
+  uint32_t slots_mask;
 } parser;
 
 /* ---------------------------------------------------------------- errors */
 
-static bool is_ident_start(int c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+/* Byte classes: bit 1 starts an identifier, bit 2 continues one (NUL is
+ * neither, which ends every scanning loop at the sentinel). */
+static const uint8_t ident_class[256] = {
+    ['A'] = 3, ['B'] = 3, ['C'] = 3, ['D'] = 3, ['E'] = 3, ['F'] = 3,
+    ['G'] = 3, ['H'] = 3, ['I'] = 3, ['J'] = 3, ['K'] = 3, ['L'] = 3,
+    ['M'] = 3, ['N'] = 3, ['O'] = 3, ['P'] = 3, ['Q'] = 3, ['R'] = 3,
+    ['S'] = 3, ['T'] = 3, ['U'] = 3, ['V'] = 3, ['W'] = 3, ['X'] = 3,
+    ['Y'] = 3, ['Z'] = 3, ['a'] = 3, ['b'] = 3, ['c'] = 3, ['d'] = 3,
+    ['e'] = 3, ['f'] = 3, ['g'] = 3, ['h'] = 3, ['i'] = 3, ['j'] = 3,
+    ['k'] = 3, ['l'] = 3, ['m'] = 3, ['n'] = 3, ['o'] = 3, ['p'] = 3,
+    ['q'] = 3, ['r'] = 3, ['s'] = 3, ['t'] = 3, ['u'] = 3, ['v'] = 3,
+    ['w'] = 3, ['x'] = 3, ['y'] = 3, ['z'] = 3, ['_'] = 3, ['0'] = 2,
+    ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2,
+    ['7'] = 2, ['8'] = 2, ['9'] = 2,
+};
+static inline bool is_ident_start(int c) {
+  return c >= 0 && c < 256 && (ident_class[c] & 1);
 }
-static bool is_ident_char(int c) {
-  return is_ident_start(c) || (c >= '0' && c <= '9');
+static inline bool is_ident_char(int c) {
+  return c >= 0 && c < 256 && (ident_class[c] & 2);
 }
 static bool is_digit(int c) { return c >= '0' && c <= '9'; }
 static bool is_ws(int c) {
@@ -174,28 +195,29 @@ static void skip_slow(parser *p) {
 /* skip, with the common cases inline: already at a token, or one blank
  * before it. */
 static inline void skip(parser *p) {
-  if (p->pos < p->n) {
-    unsigned char c = (unsigned char)p->s[p->pos];
-    if (c > ' ' && c != '#' && c != '/') return;
-    if (c == ' ' && p->pos + 1 < p->n) {
-      c = (unsigned char)p->s[p->pos + 1];
-      if (c > ' ' && c != '#' && c != '/') {
-        p->pos++;
-        return;
-      }
+  /* s[n] is NUL: s[pos] and, after a blank, s[pos + 1] exist */
+  unsigned char c = (unsigned char)p->s[p->pos];
+  if (c > ' ' && c != '#' && c != '/') return;
+  if (c == ' ') {
+    c = (unsigned char)p->s[p->pos + 1];
+    if (c > ' ' && c != '#' && c != '/') {
+      p->pos++;
+      return;
     }
   }
   skip_slow(p);
 }
 
 /* The next byte after whitespace, or -1 at the end. */
-static int peek(parser *p) {
+static inline int peek(parser *p) {
   skip(p);
   return p->pos < p->n ? (unsigned char)p->s[p->pos] : -1;
 }
 
-static bool matches(parser *p, char ch) {
-  if (peek(p) != (unsigned char)ch) return false;
+static inline bool matches(parser *p, char ch) {
+  skip(p);
+  /* ch is never NUL, so the sentinel never matches */
+  if (p->s[p->pos] != ch) return false;
   p->pos++;
   p->tok_end = p->pos;
   return true;
@@ -241,36 +263,66 @@ static bool span_is(const parser *p, nnl_span sp, const char *word) {
   return sp.len == strlen(word) && memcmp(p->s + sp.off, word, sp.len) == 0;
 }
 
-static const char *intern(parser *p, nnl_span sp) {
-  const char *b = p->s + sp.off;
-  uint32_t h = 2166136261u;
-  for (uint32_t i = 0; i < sp.len; i++) h = (h ^ (uint8_t)b[i]) * 16777619u;
-  if (p->names_len * 2 >= p->names_mask) {
-    /* grow to keep the table at most half full */
-    uint32_t ncap = p->names_mask ? (p->names_mask + 1) * 2 : 1024;
-    const char **nt = nnl_xcalloc(ncap, sizeof *nt);
-    for (uint32_t i = 0; p->names && i <= p->names_mask; i++) {
-      const char *x = p->names[i];
-      if (!x) continue;
-      uint32_t hx = 2166136261u;
-      for (const char *c = x; *c; c++) hx = (hx ^ (uint8_t)*c) * 16777619u;
-      uint32_t j = hx & (ncap - 1);
-      while (nt[j]) j = (j + 1) & (ncap - 1);
-      nt[j] = x;
+#define FNV_BASIS 2166136261u
+#define FNV_STEP(h, c) (((h) ^ (uint8_t)(c)) * 16777619u)
+
+static void *arena_grow(parser *p, void *items, uint32_t *cap, size_t elem);
+
+/* The one copy of the name b[0..len) whose FNV-1a hash is h: found in the
+ * index, or stored (with the next id) and indexed. */
+static const char *intern_h(parser *p, const char *b, uint32_t len,
+                            uint32_t h) {
+  if (p->names.len * 2 >= p->slots_mask) {
+    /* grow to keep the index at most half full */
+    /* first size: about one name per 32 bytes of text (the names of a
+       large graph), so that a big file is not rehashed again and again */
+    uint32_t ncap = 1024;
+    while (!p->slots_mask && ncap < (1u << 22) && ncap < p->n / 32) ncap *= 2;
+    if (p->slots_mask) ncap = (p->slots_mask + 1) * 2;
+    if (ncap == 0) nnl_oom();
+    struct name_slot *nt = nnl_xcalloc(ncap, sizeof *nt);
+    for (uint32_t i = 0; p->slots && i <= p->slots_mask; i++) {
+      if (!p->slots[i].id1) continue;
+      uint32_t j = p->slots[i].hash & (ncap - 1);
+      while (nt[j].id1) j = (j + 1) & (ncap - 1);
+      nt[j] = p->slots[i];
     }
-    free(p->names);
-    p->names = nt;
-    p->names_mask = ncap - 1;
+    free(p->slots);
+    p->slots = nt;
+    p->slots_mask = ncap - 1;
   }
-  uint32_t j = h & p->names_mask;
-  for (; p->names[j]; j = (j + 1) & p->names_mask) {
-    const char *x = p->names[j];
-    if (strncmp(x, b, sp.len) == 0 && x[sp.len] == '\0') return x;
+  uint32_t j = h & p->slots_mask;
+  for (; p->slots[j].id1; j = (j + 1) & p->slots_mask) {
+    const struct name_slot *sl = &p->slots[j];
+    if (sl->hash == h && sl->len == len) {
+      const char *x = p->names.items[sl->id1 - 1];
+      uint32_t k = 0;
+      while (k < len && x[k] == b[k]) k++;
+      if (k == len) return x;
+    }
   }
-  const char *x = nnl_arena_strndup(p->a, b, sp.len);
-  p->names[j] = x;
-  p->names_len++;
-  return x;
+  nnl_onnx_name *nm = nnl_arena_alloc(p->a, sizeof *nm + (size_t)len + 1);
+  nm->id = p->names.len;
+  memcpy(nm->s, b, len);
+  nm->s[len] = '\0';
+  if (p->names.len == p->names.cap)
+    p->names.items = arena_grow(p, p->names.items, &p->names.cap,
+                                sizeof *p->names.items);
+  p->names.items[p->names.len++] = nm->s;
+  p->slots[j] = (struct name_slot){h, len, p->names.len};
+  return nm->s;
+}
+
+/* The one copy of a name: the text at sp, or a string's contents (up to a
+ * NUL byte in it, as every later reader of the C string sees it). */
+static const char *intern_bytes(parser *p, const char *b, size_t len) {
+  len = strnlen(b, len);
+  uint32_t h = FNV_BASIS;
+  for (size_t i = 0; i < len; i++) h = FNV_STEP(h, b[i]);
+  return intern_h(p, b, (uint32_t)len, h);
+}
+static const char *intern(parser *p, nnl_span sp) {
+  return intern_bytes(p, p->s + sp.off, sp.len);
 }
 
 /* A string literal at pos (the opening quote): its contents, unescaped
@@ -318,14 +370,36 @@ static int string_lit(parser *p, const char **out, size_t *out_len,
 /* A quotable identifier: an identifier or a string literal. *found says
  * whether one was there (no error when not). */
 static int quotable(parser *p, const char **out, nnl_span *at, bool *found) {
-  if (peek(p) == '"') {
+  int c = peek(p);
+  if (c == '"') {
     size_t len;
     *found = true;
-    return string_lit(p, out, &len, at);
+    if (string_lit(p, out, &len, at) < 0) return -1;
+    *out = intern_bytes(p, *out, len);
+    return 0;
   }
-  if (ident(p, at) < 0) return -1;
-  *found = at->len > 0;
-  *out = *found ? intern(p, *at) : "";
+  /* an identifier, hashed while it is scanned */
+  size_t i = p->pos;
+  at->off = (uint32_t)i;
+  at->len = 0;
+  *found = false;
+  *out = "";
+  if (c < 0 || !is_ident_start(c)) return 0;
+  const char *s = p->s;
+  uint32_t h = FNV_STEP(FNV_BASIS, s[i]);
+  size_t j = i + 1;
+  while (is_ident_char((unsigned char)s[j])) { /* stops at the NUL */
+    h = FNV_STEP(h, s[j]);
+    j++;
+  }
+  if (j - i > MAX_IDENT)
+    return fail_at(p, (nnl_span){(uint32_t)i, (uint32_t)(j - i)},
+                   "identifier longer than %d bytes", MAX_IDENT);
+  at->len = (uint32_t)(j - i);
+  p->pos = j;
+  p->tok_end = j;
+  *found = true;
+  *out = intern_h(p, s + i, at->len, h);
   return 0;
 }
 
@@ -668,12 +742,25 @@ static bool next_is_type(parser *p) {
 
 /* shape := dim {"," dim};  dim := "?" | identifier | integer */
 static int shape(parser *p, type_info *t) {
+  /* most shapes are short: a local buffer, the heap only past it */
+  nnl_onnx_dim local[16];
   NNL_ARRAY(nnl_onnx_dim) dims = {0};
+  uint32_t n = 0;
   int rc = 0;
   do {
     nnl_onnx_dim d = {-1, NULL};
     nnl_span sp;
-    if (matches(p, '?')) {
+    const unsigned char *s = (const unsigned char *)p->s;
+    size_t i = (skip(p), p->pos), j = i;
+    while ((unsigned)(s[j] - '0') < 10u && j - i < 19) j++;
+    if (j > i && j - i <= 18 && !is_ident_char(s[j]) && s[j] != '.') {
+      /* a plain count of up to 18 digits, as literal() and lit_int()
+         would read it (no sign, no exponent, nothing glued) */
+      int64_t x = 0;
+      for (size_t k = i; k < j; k++) x = x * 10 + (s[k] - '0');
+      d.value = x;
+      p->pos = p->tok_end = j;
+    } else if (matches(p, '?')) {
       /* unknown */
     } else if ((rc = ident(p, &sp)) < 0) {
       break;
@@ -685,11 +772,22 @@ static int shape(parser *p, type_info *t) {
           (rc = lit_int(p, &l, &d.value)) < 0)
         break;
     }
-    nnl_array_push(&dims, d);
+    if (n < 16 && dims.len == 0) {
+      local[n++] = d;
+    } else {
+      if (dims.len == 0)
+        for (uint32_t k = 0; k < n; k++) nnl_array_push(&dims, local[k]);
+      nnl_array_push(&dims, d);
+    }
   } while (matches(p, ','));
   if (rc == 0) {
-    t->dims = KEEP(p, dims);
-    t->n_dims = dims.len;
+    if (dims.len) {
+      t->dims = KEEP(p, dims);
+      t->n_dims = dims.len;
+    } else {
+      t->dims = arena_copy(p, local, n, sizeof *local);
+      t->n_dims = n;
+    }
     t->has_shape = true;
   }
   nnl_array_free(&dims);
@@ -830,42 +928,68 @@ static int external_data(parser *p, nnl_onnx_tensor *t) {
   return expect(p, ']', "to close the external data");
 }
 
-/* One float tensor element written as a plain decimal ([-]digits[.digits]
- * [e[+-]digits], nothing glued after it) whose value fast_decimal computes
- * exactly and that fits float32: scanned and converted in one pass, pos
- * moved past it.  Anything else returns false with pos at the element
- * (after blanks), for literal() and lit_num() to read and judge. */
-static bool fast_float_elem(parser *p, double *out) {
+/* One float tensor element written as a plain decimal ([-]digits[.digits],
+ * nothing glued after it) of at most 15 significant digits and at most 22
+ * decimals, at pos: fast_decimal's exact case, always within float32.
+ * Scanned in one pass, pos moved past it, and converted (one IEEE division
+ * of two exact doubles, as strtod rounds) only when need_value: once a
+ * weight summary has seen two different values, the rest of the tensor is
+ * only checked and counted.  Anything else returns false with pos
+ * unchanged, for literal() and lit_num() to read and judge. */
+static inline bool fast_float_elem(parser *p, double *out, bool need_value) {
   static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
                                  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
                                  1e18, 1e19, 1e20, 1e21, 1e22};
-  skip(p);
   const unsigned char *s = (const unsigned char *)p->s;
-  size_t i = p->pos, n = p->n;
-  bool neg = i < n && s[i] == '-';
+  size_t i = p->pos; /* the loops stop at the NUL after the text */
+  bool neg = s[i] == '-';
   i += neg;
   uint64_t m = 0;
   int digits = 0, exp10 = 0;
   size_t d0 = i;
-  for (; i < n && (unsigned)(s[i] - '0') < 10u; i++) {
+  for (; (unsigned)(s[i] - '0') < 10u; i++) {
     m = m * 10 + (s[i] - '0');
     digits += m != 0;
   }
   if (i == d0) return false;
-  if (i < n && s[i] == '.') {
+  if (s[i] == '.') {
     size_t f0 = ++i;
-    for (; i < n && (unsigned)(s[i] - '0') < 10u; i++) {
+    for (; (unsigned)(s[i] - '0') < 10u; i++) {
       m = m * 10 + (s[i] - '0');
       digits += m != 0;
     }
     exp10 = -(int)(i - f0);
   }
   /* exponents, long mantissas, glued characters: the careful path */
-  if (i < n && (is_ident_char(s[i]) || s[i] == '.')) return false;
+  if (is_ident_char(s[i]) || s[i] == '.') return false;
   if (digits > 15 || exp10 < -22) return false;
-  double v = exp10 ? (double)m / pow10[-exp10] : (double)m;
-  *out = neg ? -v : v;
+  if (need_value) {
+    double v = exp10 ? (double)m / pow10[-exp10] : (double)m;
+    *out = neg ? -v : v;
+  }
+  p->pos = i;
+  p->tok_end = i;
+  return true;
+}
+
+/* Past one plain decimal ([-]digits[.digits], nothing glued after it) of
+ * at most 38 characters at pos, without converting it: such a literal has
+ * at most 38 integer digits, so it is a finite float32 and double, and
+ * reading it the careful way would accept it too.  Once a weight summary
+ * has seen two different values, the rest of the tensor only needs this
+ * check and the count.  Anything else returns false with pos unchanged. */
+static inline bool fast_float_skip(parser *p) {
+  const unsigned char *s = (const unsigned char *)p->s;
+  size_t i = p->pos; /* the loops stop at the NUL after the text */
+  i += s[i] == '-';
+  size_t d0 = i;
+  while ((unsigned)(s[i] - '0') < 10u) i++;
+  if (i == d0) return false;
+  if (s[i] == '.')
+    for (i++; (unsigned)(s[i] - '0') < 10u; i++) {
+    }
+  if (is_ident_char(s[i]) || s[i] == '.' || i - p->pos > 38) return false;
   p->pos = i;
   p->tok_end = i;
   return true;
@@ -917,9 +1041,10 @@ static int tensor_data(parser *p, nnl_onnx_tensor *t, const type_info *ti) {
   bool fast = dt == NNL_ONNX_FLOAT || dt == NNL_ONNX_DOUBLE;
   if (!matches(p, '}')) {
     do {
-      double fv;
+      double fv = 0;
       size_t es = (skip(p), p->pos);
-      if (fast && fast_float_elem(p, &fv)) {
+      if (fast && (summarize ? fast_float_elem(p, &fv, true)
+                             : fast_float_skip(p))) {
         /* the common case: a plain decimal, read in one pass */
         if (got >= want)
           return fail_at(p, (nnl_span){(uint32_t)es, (uint32_t)(p->pos - es)},
@@ -1286,15 +1411,6 @@ static int id_list(parser *p) {
   return 0;
 }
 
-/* The ids pushed since `from`, as an arena array; pops them. */
-static const char *const *take_ids(parser *p, uint32_t from, uint32_t *n) {
-  *n = p->ids.len - from;
-  const char *const *r =
-      arena_copy(p, p->ids.items + from, *n, sizeof *p->ids.items);
-  p->ids.len = from;
-  return r;
-}
-
 /* node := ["[" name "]"] outputs "=" [domain "."] op [":" overload]
  *         [attrs] "(" inputs ")" [attrs] */
 static int node(parser *p, nnl_onnx_node *nd) {
@@ -1359,8 +1475,16 @@ static int node(parser *p, nnl_onnx_node *nd) {
   if (nd->n_attrs == 0 && matches(p, '<') &&
       (rc = attr_block(p, &nd->attrs, &nd->n_attrs)) < 0)
     goto done;
-  nd->inputs = take_ids(p, base + n_outs, &nd->n_inputs);
-  nd->outputs = take_ids(p, base, &nd->n_outputs);
+  {
+    /* outputs and inputs in one arena block, as the stack holds them */
+    uint32_t n_all = p->ids.len - base;
+    const char **ops = arena_copy(p, p->ids.items + base, n_all,
+                                  sizeof *p->ids.items);
+    nd->n_outputs = n_outs;
+    nd->n_inputs = n_all - n_outs;
+    nd->outputs = n_outs ? ops : NULL;
+    nd->inputs = nd->n_inputs ? ops + n_outs : NULL;
+  }
   nd->span = span_from(p, start);
 done:
   p->ids.len = base;
@@ -1675,17 +1799,18 @@ static int model(parser *p, nnl_onnx_model *m) {
  * starts with '<' (a model header) or a graph name followed by '('; the
  * protobuf text format starts with a field name followed by ':' or '{'. */
 bool nnl_onnx_text_sniff(const char *src, size_t len) {
+  /* src need not end in a NUL here: only the bounded skip_slow */
   parser p = {.s = src, .n = len};
-  int c = peek(&p);
+  skip_slow(&p);
+  int c = p.pos < len ? (unsigned char)src[p.pos] : -1;
   if (c == '<') return true;
   if (c == '"') return true; /* a quoted graph name */
-  nnl_span id;
   size_t i = p.pos;
   if (i >= len || !is_ident_start((unsigned char)src[i])) return false;
   while (i < len && is_ident_char((unsigned char)src[i])) i++;
   p.pos = i;
-  (void)id;
-  c = peek(&p);
+  skip_slow(&p);
+  c = p.pos < len ? (unsigned char)src[p.pos] : -1;
   return c == '(' || c == '=';
 }
 
@@ -1697,6 +1822,13 @@ int nnl_parse_onnx_text(nnl_ctx *cx, nnl_doc *doc) {
   }
   parser p = {.cx = cx, .doc = doc, .a = &doc->arena, .s = doc->src,
               .n = doc->len};
+  if (doc->mapped) {
+    /* a text read from disk ends in a NUL (nnl_doc), a mapping does not:
+       parse a copy that does (spans are offsets, the same in both) */
+    char *copy = nnl_arena_alloc(&doc->arena, doc->len + 1);
+    memcpy(copy, doc->src, doc->len);
+    p.s = copy;
+  }
   if (!nnl_onnx_text_sniff(doc->src, doc->len)) {
     /* protobuf text format under an .onnxtxt name: not this syntax */
     int c = peek(&p);
@@ -1712,8 +1844,10 @@ int nnl_parse_onnx_text(nnl_ctx *cx, nnl_doc *doc) {
   }
   nnl_onnx_model *m = nnl_arena_alloc(&doc->arena, sizeof *m);
   int rc = model(&p, m);
+  m->names = p.names.items;
+  m->n_names = p.names.len;
   nnl_array_free(&p.ids);
-  free(p.names);
+  free(p.slots);
   if (rc < 0) return -1;
   return nnl_onnx_to_ir(cx, doc, m);
 }
