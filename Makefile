@@ -106,8 +106,7 @@ FUZZ_SRCS    := $(filter-out lint/cli/main.c,$(SRCS)) tests/fuzz/fuzz.c
 FUZZ_OBJS    := $(FUZZ_SRCS:%.c=$(B)/fuzz/obj/%.o) $(B)/fuzz/obj/rules_builtin.o \
                 $(B)/fuzz/obj/grammars/python/parser.o \
                 $(B)/fuzz/obj/grammars/python/scanner.o
-FUZZ_TARGETS := yaml onnx onnx_text keras_json keras_py rules config \
-                $(if $(wildcard lint/cli/lsp_server.c),lsp)
+FUZZ_TARGETS := yaml onnx onnx_text keras_json keras_py rules config lsp
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 .SECONDARY: $(FUZZ_OBJS)
 
