@@ -56,6 +56,37 @@ for f in "$ROOT"/fixtures/variants/*.yaml "$ROOT"/fixtures/variants/*.json; do
   esac
 done
 
+# ---- numbers at the edge of what a field holds: no NN000 ----
+# (fixtures/malformed/ holds one value past the edge per kind of field)
+edge=$TMP/yaml_edge.yaml
+cat >"$edge" <<'EOF'
+inputs:
+  - {name: x, shape: [null, -1, N, 0, 4294967296], range: [-.inf, .inf]}
+layers:
+  - {type: Conv2D, filters: "8", kernel_size: [3, 3], strides: null, dilation_rate: 1}
+  - {type: MaxPooling2D, pool_size: 2, strides: null}
+  - {type: Dropout, rate: 0}
+  - {type: Dropout, p: 1}
+  - {type: PairwiseDistance, p: .inf}
+  - {type: MyLayer, kernel_size: auto, groups: [a, b]}
+  - {type: Dense, units: 8.0, kernel_initializer: {type: RandomUniform, minval: -0.05, maxval: 0.05}}
+  - {type: Dense, units: 1, activation: sigmoid}
+training:
+  optimizer: {type: Adam, learning_rate: 0, momentum: 0, weight_decay: 0, clipnorm: 0}
+  batch_size: 1
+  epochs: 0
+  max_epochs: -1
+  validation_split: 0
+EOF
+st=$(yaml_status "$NNLINT" --no-config --format json "$edge")
+if grep -q '"NN000"' "$TMP/yaml.out"; then
+  fail "numbers: edge values are no NN000" "$(grep '"message"' "$TMP/yaml.out" | head -5)"
+elif [ "$st" = 1 ] && yaml_has_diag "$TMP/yaml.out" NN006 13 42 "learning rate 0 is not positive"; then
+  pass "numbers: edge values are no NN000 (learning_rate 0 is left to NN006)"
+else
+  fail "numbers: edge values are no NN000 (learning_rate 0 is left to NN006)" "exit status $st" "$(grep -E '"(rule|line|column|message)"' "$TMP/yaml.out" | head -12)"
+fi
+
 # ---- wrappers: `layer:` is the wrapped layer, not another `type` ----
 wf=$ROOT/fixtures/variants/wrapper_layers.yaml
 st=$(yaml_status "$NNLINT" --format json --param NN011.max_hidden_units=1000 "$wf")

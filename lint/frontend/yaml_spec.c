@@ -626,11 +626,55 @@ static ynode *value_of(ynode *v, nnl_span *at, uint8_t *state) {
   return v;
 }
 
-/* Number fields: null -> ABSENT, unresolvable -> UNKNOWN, else a number or
- * NN000 at the value. */
-static int get_num(yp *p, ynode *v, nnl_num *out, const char *what) {
+/* What a number field may hold (docs/model-spec.md, "Values").  Every
+ * number read for the IR passes num_ok with its kind, so a value no model
+ * can have (units: -8, lr: .nan, a dim of 1e999) is NN000 where it is
+ * written, never a finding about "inf units". */
+typedef enum numkind {
+  NUM_ANY,      /* any number: an argument whose meaning nnlint cannot tell */
+  NUM_REAL,     /* finite: learning rate, momentum, clipping, init arguments */
+  NUM_BOUND,    /* finite or +-.inf, not .nan: the ends of a value range */
+  NUM_COUNT,    /* a whole number >= 1: units, filters, classes, batch size */
+  NUM_DIM,      /* a whole number >= 0, or -1: a shape dim, epochs */
+  NUM_FRACTION, /* 0 <= x <= 1: a dropout rate */
+  NUM_SPLIT     /* 0 <= x < 1: a validation split */
+} numkind;
+
+/* NN000 unless d, read from x, is a value of kind k.  what names the field;
+ * idx >= 0 is the item's index in a list (`shape[1]`). */
+static int num_ok(yp *p, ynode *x, double d, numkind k, const char *what,
+                  int idx) {
+  static const char *const need[] = {
+      [NUM_REAL] = "a finite number",
+      [NUM_BOUND] = "a number or +-.inf",
+      [NUM_COUNT] = "a positive whole number",
+      [NUM_DIM] = "a whole number >= 0 or -1",
+      [NUM_FRACTION] = "a number from 0 to 1",
+      [NUM_SPLIT] = "a number >= 0 and < 1"};
+  bool whole = isfinite(d) && d == floor(d), ok;
+  switch (k) {
+  case NUM_ANY: return 0;
+  case NUM_REAL: ok = isfinite(d); break;
+  case NUM_BOUND: ok = !isnan(d); break;
+  case NUM_COUNT: ok = whole && d >= 1; break;
+  case NUM_DIM: ok = whole && d >= -1; break;
+  case NUM_FRACTION: ok = d >= 0 && d <= 1; break; /* false for .nan */
+  case NUM_SPLIT: default: ok = d >= 0 && d < 1; break;
+  }
+  if (ok) return 0;
+  if (idx >= 0)
+    return bad(p, x->at, "`%s[%d]` must be %s, not '%s'", what, idx, need[k],
+               x->s);
+  return bad(p, x->at, "`%s` must be %s, not '%s'", what, need[k], x->s);
+}
+
+/* Number fields: null -> ABSENT, unresolvable -> UNKNOWN, else a number of
+ * kind k, or NN000 at the value. */
+static int get_num(yp *p, ynode *v, nnl_num *out, const char *what,
+                   numkind k) {
   if (!(v = value_of(v, &out->at, &out->state))) return 0;
   if (v->kind == Y_SCALAR && v->tag != T_BOOL && parse_number(v->s, &out->v)) {
+    TRY(num_ok(p, v, out->v, k, what, -1));
     out->state = NNL_KNOWN;
     return 0;
   }
@@ -787,8 +831,10 @@ static ynode *arg_of(ynode *map, const char *key) {
 }
 
 /* A list of scalars (shape, std values, metrics, steps): a scalar is a list
- * of one; a mapping item counts as its `type`; other items are unknown. */
-static int get_list(yp *p, ynode *v, nnl_list *out, const char *what) {
+ * of one; a mapping item counts as its `type`; other items are unknown.
+ * Number items must be of kind k. */
+static int get_list(yp *p, ynode *v, nnl_list *out, const char *what,
+                    numkind k) {
   if (!(v = value_of(v, &out->at, &out->state))) return 0;
   if (v->kind == Y_MAP)
     return bad(p, v->at, "`%s` must be a list, not a mapping", what);
@@ -809,8 +855,10 @@ static int get_list(yp *p, ynode *v, nnl_list *out, const char *what) {
     int b;
     if (is_null(x)) o->type = NNL_V_ABSENT;
     else if (x->plain && (b = as_bool(x)) >= 0) o->type = NNL_V_BOOL, o->b = b;
-    else if ((x->plain || x->tag == T_NUM) && parse_number(x->s, &o->n))
+    else if ((x->plain || x->tag == T_NUM) && parse_number(x->s, &o->n)) {
+      TRY(num_ok(p, x, o->n, k, what, (int)i));
       o->type = NNL_V_NUM;
+    }
     else o->type = NNL_V_STR, o->s = keep(p, x->s);
   }
   out->items = items;
@@ -892,14 +940,14 @@ static int get_init(yp *p, ynode *spec, nnl_str *name, nnl_num *scale,
     ynode *sd = arg_of(v, "stddev");
     if (!sd) sd = arg_of(v, "std");
     if (sd) {
-      TRY(get_num(p, sd, scale, "stddev"));
+      TRY(get_num(p, sd, scale, "stddev", NUM_REAL));
     } else {
       nnl_num lo = {0}, hi = {0};
       ynode *a = arg_of(v, "minval"), *b = arg_of(v, "maxval");
       if (!a) a = arg_of(v, "a");
       if (!b) b = arg_of(v, "b");
-      TRY(get_num(p, a, &lo, "minval"));
-      TRY(get_num(p, b, &hi, "maxval"));
+      TRY(get_num(p, a, &lo, "minval", NUM_REAL));
+      TRY(get_num(p, b, &hi, "maxval", NUM_REAL));
       if (lo.state == NNL_KNOWN && hi.state == NNL_KNOWN) {
         scale->v = (hi.v - lo.v) / 2;
         scale->state = NNL_KNOWN;
@@ -916,7 +964,7 @@ static int get_init(yp *p, ynode *spec, nnl_str *name, nnl_num *scale,
   if (value) {
     ynode *c = arg_of(v, "value");
     if (!c) c = arg_of(v, "val");
-    TRY(get_num(p, c, value, "value"));
+    TRY(get_num(p, c, value, "value", NUM_REAL));
   }
   return 0;
 }
@@ -971,12 +1019,46 @@ typedef struct lspec {
   nnl_layer *l;
   lside *side;
   ynode *type, *act, *cast, *repeat;
+  ynode *rate;          /* read once the op says whether it is a dropout */
   ynode *inner, *merge; /* a wrapper's `layer` and `merge_mode` */
+  bool has_args;        /* some size argument (kernel_size, ...) is given */
   nnl_num units, emb_dim, num_features;
 } lspec;
 
 /* key is s (the first byte decides most comparisons) */
 #define K(s) (key[0] == (s)[0] && strcmp(key, s) == 0)
+
+/* The spellings of a layer's width (units, filters, ...): the name to show
+ * for a normalized key, or NULL for other keys. */
+static const char *units_arg(const char *key) {
+  static const char *const args[][2] = {
+      {"units", "units"},           {"filters", "filters"},
+      {"outfeatures", "out_features"}, {"outchannels", "out_channels"},
+      {"hiddensize", "hidden_size"}, {"features", "features"},
+      {"numoutput", "num_output"},  {"outputdim", "output_dim"}};
+  for (size_t i = 0; i < sizeof args / sizeof *args; i++)
+    if (K(args[i][0])) return args[i][1];
+  return NULL;
+}
+
+/* The size arguments of Keras and PyTorch layers that are counts (each a
+ * whole number >= 1, or a list of them): the name to show for a
+ * normalized key, or NULL for other keys. */
+static const char *size_arg(const char *key) {
+  static const char *const args[][2] = {
+      {"kernelsize", "kernel_size"}, {"strides", "strides"},
+      {"stride", "stride"},          {"poolsize", "pool_size"},
+      {"dilationrate", "dilation_rate"}, {"dilation", "dilation"},
+      {"numheads", "num_heads"},     {"heads", "heads"},
+      {"nhead", "nhead"},            {"keydim", "key_dim"},
+      {"groups", "groups"},          {"numgroups", "num_groups"},
+      {"infeatures", "in_features"}, {"inchannels", "in_channels"},
+      {"inputdim", "input_dim"},     {"numembeddings", "num_embeddings"},
+      {"numlayers", "num_layers"}};
+  for (size_t i = 0; i < sizeof args / sizeof *args; i++)
+    if (K(args[i][0])) return args[i][1];
+  return NULL;
+}
 
 /* layers[*] -> {type, name, inputs, activation, units | filters |
  *   out_features | out_channels | ..., kernel_initializer, bias_initializer,
@@ -985,18 +1067,19 @@ typedef struct lspec {
 static int layer_pair(yp *p, void *obj, const char *key, ynode *v) {
   lspec *ls = obj;
   nnl_layer *l = ls->l;
+  const char *what;
   if (K("type") || K("classname")) ls->type = v;
   else if (K("layer")) ls->inner = v; /* a wrapped layer (or a type name) */
   else if (K("mergemode")) ls->merge = v;
   else if (K("name")) TRY(get_str(p, v, &l->name, "name"));
   else if (K("inputs") || K("input")) ls->side->inputs = v;
   else if (K("activation")) ls->act = v;
-  else if (K("units") || K("filters") || K("outfeatures") || K("outchannels") ||
-           K("hiddensize") || K("features") || K("numoutput") ||
-           K("outputdim"))
-    TRY(get_num(p, v, &ls->units, "units"));
-  else if (K("embeddingdim")) TRY(get_num(p, v, &ls->emb_dim, "embedding_dim"));
-  else if (K("numfeatures")) TRY(get_num(p, v, &ls->num_features, "num_features"));
+  else if ((what = units_arg(key)))
+    TRY(get_num(p, v, &ls->units, what, NUM_COUNT));
+  else if (K("embeddingdim"))
+    TRY(get_num(p, v, &ls->emb_dim, "embedding_dim", NUM_COUNT));
+  else if (K("numfeatures"))
+    TRY(get_num(p, v, &ls->num_features, "num_features", NUM_COUNT));
   else if (K("kernelinitializer") || K("kernelinit") || K("weightinit") ||
            K("weightinitializer") || K("init") || K("initializer"))
     TRY(get_init(p, v, &l->kernel_init, &l->init_scale, &l->init_value,
@@ -1006,8 +1089,7 @@ static int layer_pair(yp *p, void *obj, const char *key, ynode *v) {
   else if (K("kernelregularizer") || K("weightregularizer") ||
            K("wregularizer"))
     TRY(get_regularizer(p, v, &l->kernel_regularizer, "kernel_regularizer"));
-  else if (K("rate") || K("p") || K("dropoutrate"))
-    TRY(get_num(p, v, &l->rate, "rate"));
+  else if (K("rate") || K("p") || K("dropoutrate")) ls->rate = v;
   else if (K("bottleneck")) TRY(get_flag(p, v, &l->bottleneck, "bottleneck"));
   else if (K("function") || K("code") || K("lambda") || K("expression")) {
     ynode *c = deref(v);
@@ -1019,6 +1101,26 @@ static int layer_pair(yp *p, void *obj, const char *key, ynode *v) {
     }
   } else if (K("dtype") || K("to")) ls->cast = v;
   else if (K("repeat")) ls->repeat = v;
+  else if (size_arg(key)) ls->has_args = true;
+  return 0;
+}
+
+/* A size argument of a known layer: a positive whole number or a list of
+ * them (kernel_size: 3 | [3, 3]).  nnlint keeps none of them, but refuses
+ * what no framework accepts, as it does for units. */
+static int size_arg_pair(yp *p, void *obj, const char *key, ynode *v) {
+  const char *what = size_arg(key);
+  (void)obj;
+  if (!what) return 0;
+  ynode *x = deref(v);
+  if (!x || x->kind != Y_SEQ || x->tag == T_OTHER) {
+    nnl_num n = {0};
+    return get_num(p, v, &n, what, NUM_COUNT);
+  }
+  for (ynode *it = x->kids; it; it = it->next) {
+    nnl_num n = {0};
+    TRY(get_num(p, it, &n, what, NUM_COUNT));
+  }
   return 0;
 }
 
@@ -1127,15 +1229,18 @@ static int read_layer(yp *p, ynode *item, lspec *ls, int depth) {
       }
     }
   }
+  if (ls->rate) /* `p` is a dropout rate only on a dropout layer */
+    TRY(get_num(p, ls->rate, &l->rate, "rate",
+                oi->cls == NNL_K_DROPOUT ? NUM_FRACTION : NUM_ANY));
+  if (ls->has_args && l->op != NNL_OP_OPAQUE)
+    TRY(each_pair(p, v, size_arg_pair, ls, 0));
   if ((l->op == NNL_OP_BIDIRECTIONAL || l->op == NNL_OP_TIME_DISTRIBUTED) &&
       inner && inner->kind == Y_MAP && depth < MAX_CONFIG_DEPTH)
     TRY(read_wrapped(p, ls, inner, depth));
   if (ls->repeat) {
     nnl_num r = {0};
-    TRY(get_num(p, ls->repeat, &r, "repeat"));
+    TRY(get_num(p, ls->repeat, &r, "repeat", NUM_COUNT));
     if (r.state == NNL_KNOWN) {
-      if (!(r.v >= 1) || r.v != floor(r.v))
-        return bad(p, r.at, "`repeat` must be a whole number of at least 1");
       if (r.v > NNL_MAX_REPEAT)
         return bad(p, r.at, "`repeat: %.0f` is above the limit of %d", r.v,
                    NNL_MAX_REPEAT);
@@ -1266,8 +1371,8 @@ static int get_range(yp *p, ynode *v, nnl_num *lo, nnl_num *hi, nnl_span *at) {
   }
   if (v->kind != Y_SEQ || v->n != 2)
     return bad(p, v->at, "`range` must be a list [low, high]");
-  TRY(get_num(p, v->kids, lo, "range"));
-  return get_num(p, v->kids->next, hi, "range");
+  TRY(get_num(p, v->kids, lo, "range", NUM_BOUND));
+  return get_num(p, v->kids->next, hi, "range", NUM_BOUND);
 }
 
 /* normalize -> standardize | minmax | none | ... | {mean, std | variance}
@@ -1295,7 +1400,7 @@ static int get_normalize(yp *p, ynode *v, nnl_str *out, nnl_list *std) {
     if (sd || map_get(v, "mean", 0)) {
       out->s = "meanstd";
       out->state = NNL_KNOWN;
-      if (std && sd) TRY(get_list(p, sd, std, "std"));
+      if (std && sd) TRY(get_list(p, sd, std, "std", NUM_ANY));
     } else if (t && t->kind == Y_SCALAR) {
       out->s = keep_lower(p, t->s);
       out->state = NNL_KNOWN;
@@ -1312,7 +1417,7 @@ static int get_normalize(yp *p, ynode *v, nnl_str *out, nnl_list *std) {
 static int input_pair(yp *p, void *obj, const char *key, ynode *v) {
   nnl_input *in = obj;
   if (K("name")) return get_str(p, v, &in->name, "name");
-  if (K("shape")) return get_list(p, v, &in->shape, "shape");
+  if (K("shape")) return get_list(p, v, &in->shape, "shape", NUM_DIM);
   if (K("dtype")) {
     TRY(get_str(p, v, &in->dtype, "dtype"));
     if (in->dtype.state == NNL_KNOWN) in->dtype.s = canon_dtype(p, in->dtype.s);
@@ -1327,7 +1432,7 @@ static int input_pair(yp *p, void *obj, const char *key, ynode *v) {
   if (K("normalize") || K("normalization"))
     return get_normalize(p, v, &in->normalize, &in->norm_std);
   if (K("preprocess") || K("preprocessing"))
-    return get_list(p, v, &in->preprocess, "preprocess");
+    return get_list(p, v, &in->preprocess, "preprocess", NUM_ANY);
   return 0;
 }
 
@@ -1440,16 +1545,21 @@ static int optimizer_pair(yp *p, void *obj, const char *key, ynode *v) {
       if (!init) init = arg_of(x, "initiallearningrate");
       o->lr.at = x->at;
       o->lr.state = NNL_UNKNOWN;
-      if (init) TRY(get_num(p, init, &o->lr, "initial_learning_rate"));
+      if (init)
+        TRY(get_num(p, init, &o->lr, "initial_learning_rate", NUM_REAL));
     } else {
-      TRY(get_num(p, v, &o->lr, "learning_rate"));
+      TRY(get_num(p, v, &o->lr, "learning_rate", NUM_REAL));
     }
-  } else if (K("clipnorm")) TRY(get_num(p, v, &o->clipnorm, "clipnorm"));
-  else if (K("clipvalue")) TRY(get_num(p, v, &o->clipvalue, "clipvalue"));
+  } else if (K("clipnorm"))
+    TRY(get_num(p, v, &o->clipnorm, "clipnorm", NUM_REAL));
+  else if (K("clipvalue"))
+    TRY(get_num(p, v, &o->clipvalue, "clipvalue", NUM_REAL));
   else if (K("globalclipnorm"))
-    TRY(get_num(p, v, &o->global_clipnorm, "global_clipnorm"));
-  else if (K("weightdecay")) TRY(get_num(p, v, &o->weight_decay, "weight_decay"));
-  else if (K("momentum")) TRY(get_num(p, v, &o->momentum, "momentum"));
+    TRY(get_num(p, v, &o->global_clipnorm, "global_clipnorm", NUM_REAL));
+  else if (K("weightdecay"))
+    TRY(get_num(p, v, &o->weight_decay, "weight_decay", NUM_REAL));
+  else if (K("momentum"))
+    TRY(get_num(p, v, &o->momentum, "momentum", NUM_REAL));
   else if (K("framework")) {
     nnl_str f = {0};
     TRY(get_str(p, v, &f, "framework"));
@@ -1532,7 +1642,7 @@ static int read_validation(yp *p, ynode *v, nnl_training *t) {
   if (v->kind == Y_MAP) {
     ynode *split = map_get(v, "split", 0);
     if (split) {
-      TRY(get_num(p, split, &t->validation_split, "split"));
+      TRY(get_num(p, split, &t->validation_split, "split", NUM_SPLIT));
       if (t->validation_split.state == NNL_KNOWN)
         set_validation(t, t->validation_split.v > 0, t->validation_split.at);
     }
@@ -1554,13 +1664,14 @@ static int training_pair(yp *p, void *obj, const char *key, ynode *v) {
   if (K("optimizer")) return read_optimizer(p, v, ts);
   if (K("loss")) return read_loss(p, v, t);
   if (K("fromlogits")) return get_flag(p, v, &t->from_logits, "from_logits");
-  if (K("metrics")) return get_list(p, v, &t->metrics, "metrics");
-  if (K("batchsize")) return get_num(p, v, &t->batch_size, "batch_size");
+  if (K("metrics")) return get_list(p, v, &t->metrics, "metrics", NUM_ANY);
+  if (K("batchsize"))
+    return get_num(p, v, &t->batch_size, "batch_size", NUM_COUNT);
   if (K("epochs") || K("numepochs") || K("maxepochs"))
-    return get_num(p, v, &t->epochs, "epochs");
+    return get_num(p, v, &t->epochs, "epochs", NUM_DIM);
   if (K("validationsplit")) {
     ts->has_validation_key = true;
-    TRY(get_num(p, v, &t->validation_split, "validation_split"));
+    TRY(get_num(p, v, &t->validation_split, "validation_split", NUM_SPLIT));
     if (t->validation_split.state == NNL_KNOWN)
       set_validation(t, t->validation_split.v > 0, t->validation_split.at);
     return 0;
@@ -1594,7 +1705,7 @@ static int training_pair(yp *p, void *obj, const char *key, ynode *v) {
       }
       return 0;
     }
-    return get_list(p, v, &t->augmentation, "augmentation");
+    return get_list(p, v, &t->augmentation, "augmentation", NUM_ANY);
   }
   if (K("gradientclipping")) {
     ynode *x = deref(v);
@@ -1602,25 +1713,29 @@ static int training_pair(yp *p, void *obj, const char *key, ynode *v) {
       ynode *nrm = map_get(x, "norm", 0), *val = map_get(x, "value", 0);
       if (!nrm) nrm = map_get(x, "clipnorm", 0);
       if (!val) val = map_get(x, "clipvalue", 0);
-      TRY(get_num(p, nrm, &ts->clipnorm, "norm"));
-      TRY(get_num(p, val, &ts->clipvalue, "value"));
+      TRY(get_num(p, nrm, &ts->clipnorm, "norm", NUM_REAL));
+      TRY(get_num(p, val, &ts->clipvalue, "value", NUM_REAL));
       return get_num(p, map_get(x, "globalclipnorm", 0), &ts->global_clipnorm,
-                     "global_clipnorm");
+                     "global_clipnorm", NUM_REAL);
     }
-    return get_num(p, v, &ts->clipnorm, "gradient_clipping");
+    return get_num(p, v, &ts->clipnorm, "gradient_clipping", NUM_REAL);
   }
   if (K("clipnorm") || K("maxgradnorm") || K("clipgradnorm"))
-    return get_num(p, v, &ts->clipnorm, "clipnorm");
-  if (K("clipvalue")) return get_num(p, v, &ts->clipvalue, "clipvalue");
+    return get_num(p, v, &ts->clipnorm, "clipnorm", NUM_REAL);
+  if (K("clipvalue"))
+    return get_num(p, v, &ts->clipvalue, "clipvalue", NUM_REAL);
   if (K("globalclipnorm"))
-    return get_num(p, v, &ts->global_clipnorm, "global_clipnorm");
-  if (K("gradientclipval")) return get_num(p, v, &ts->clip_val, "gradient_clip_val");
+    return get_num(p, v, &ts->global_clipnorm, "global_clipnorm", NUM_REAL);
+  if (K("gradientclipval"))
+    return get_num(p, v, &ts->clip_val, "gradient_clip_val", NUM_REAL);
   if (K("gradientclipalgorithm"))
     return get_str(p, v, &ts->clip_algorithm, "gradient_clip_algorithm");
-  if (K("weightdecay")) return get_num(p, v, &ts->weight_decay, "weight_decay");
+  if (K("weightdecay"))
+    return get_num(p, v, &ts->weight_decay, "weight_decay", NUM_REAL);
   if (K("learningrate") || K("lr"))
-    return get_num(p, v, &ts->lr, "learning_rate");
-  if (K("momentum")) return get_num(p, v, &ts->momentum, "momentum");
+    return get_num(p, v, &ts->lr, "learning_rate", NUM_REAL);
+  if (K("momentum"))
+    return get_num(p, v, &ts->momentum, "momentum", NUM_REAL);
   return 0;
 }
 
@@ -1679,9 +1794,10 @@ static int model_pair(yp *p, void *obj, const char *key, ynode *v) {
       m->classes.at = x->at;
       return 0;
     }
-    return get_num(p, v, &m->classes, "classes");
+    return get_num(p, v, &m->classes, "classes", NUM_COUNT);
   }
-  if (K("datasetsize")) return get_num(p, v, &m->dataset_size, "dataset_size");
+  if (K("datasetsize"))
+    return get_num(p, v, &m->dataset_size, "dataset_size", NUM_COUNT);
   if (K("inputs")) ms->inputs = v;
   else if (K("outputs")) ms->outputs = v;
   else if (K("layers")) ms->layers = v;

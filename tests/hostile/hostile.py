@@ -578,16 +578,6 @@ def cases():
 # Cases whose bound is missing in a front end owned elsewhere: name -> why.
 # Each is reported by the suite as skipped; remove the line once fixed.
 KNOWN = {
-    "yaml/huge_number.nnlint.yaml":
-        "yaml_spec.c: units 1e999 is read as inf and linted (NN011 'inf "
-        "units'); want NN000 'units must be a positive whole number'",
-    "yaml/nan_units.nnlint.yaml":
-        "yaml_spec.c: units .nan is accepted silently; want NN000",
-    "yaml/negative_units.nnlint.yaml":
-        "yaml_spec.c: units -8 is accepted silently; want NN000",
-    "yaml/dims_not_numbers.nnlint.yaml":
-        "yaml_spec.c: shape [.nan, 1e999] is accepted; want NN000 (a dim is "
-        "a whole number >= 0, or -1/null for unknown)",
     "onnx/undefined_ref.onnx":
         "onnx_graph.c: a node input that no node, input or initializer "
         "defines is taken as unknown; want NN000 at the node",
