@@ -11,8 +11,9 @@
 #   3. one untimed pass of each side (nnlint must not report NN000);
 #   4. BENCH_ROUNDS rounds (default 7), each timing both sides, the order
 #      alternating; the medians are compared;
-#   5. prints the table; "TARGET MISSED" when nnlint takes more than
-#      BENCH_TARGET (default 1.3) times the bare parse.  Exit 0 either way;
+#   5. prints the table (wall, user+sys CPU and peak RSS medians, and the
+#      CPU ratio); "TARGET MISSED" when nnlint's median wall time is more
+#      than BENCH_TARGET (default 1.3) times the bare parse's.  Exit 0 either way;
 #      2 only when the harness cannot run.
 set -u
 
@@ -76,19 +77,23 @@ while [ $i -lt "$ROUNDS" ]; do
 done
 
 # ---- 5. table ----
-median() { # file column
-  awk -v c="$2" '{print $c}' "$1" | sort -n | awk '{a[NR]=$1} END {
+median() { # file column ("cpu": user + sys)
+  awk -v c="$2" '{print (c == "cpu" ? $2 + $3 : $c)}' "$1" | sort -n | awk '{a[NR]=$1} END {
     if (NR % 2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2 }'
 }
 NN_MS=$(median "$OUT/nn.times" 1)
 TS_MS=$(median "$OUT/ts.times" 1)
+NN_CPU=$(median "$OUT/nn.times" cpu)
+TS_CPU=$(median "$OUT/ts.times" cpu)
 NN_RSS=$(median "$OUT/nn.times" 4)
 TS_RSS=$(median "$OUT/ts.times" 4)
 RATIO=$(awk -v a="$NN_MS" -v b="$TS_MS" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+CPU_RATIO=$(awk -v a="$NN_CPU" -v b="$TS_CPU" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 printf 'Keras Python: %s lines, %s bytes, median of %s rounds\n' "$GOT_LINES" "$BYTES" "$ROUNDS"
-printf '  %-40s %10s %12s\n' "" "wall ms" "max RSS KiB"
-printf '  %-40s %10s %12s\n' "nnlint $MODEL" "$NN_MS" "$NN_RSS"
-printf '  %-40s %10s %12s\n' "tree-sitter-python parse only" "$TS_MS" "$TS_RSS"
+printf '  %-40s %10s %12s %12s\n' "" "wall ms" "user+sys ms" "max RSS KiB"
+printf '  %-40s %10s %12s %12s\n' "nnlint $MODEL" "$NN_MS" "$NN_CPU" "$NN_RSS"
+printf '  %-40s %10s %12s %12s\n' "tree-sitter-python parse only" "$TS_MS" "$TS_CPU" "$TS_RSS"
+printf '  CPU (user+sys) ratio: %sx\n' "$CPU_RATIO"
 printf '  nnlint takes %sx the bare parse (target: at most %sx)' "$RATIO" "$TARGET"
 if awk -v r="$RATIO" -v t="$TARGET" 'BEGIN { exit !(r <= t) }'; then
   printf '\n'

@@ -43,7 +43,9 @@ enum {
   NNL_F_RECURRENT = 1u << 2,        /* LSTM/GRU/RNN */
   NNL_F_ENCODES = 1u << 3,          /* turns ids into vectors */
   NNL_F_NORMALIZES_INPUT = 1u << 4, /* counts as input normalization */
-  NNL_F_ZERO_GRAD = 1u << 5         /* zero or undefined gradient */
+  NNL_F_ZERO_GRAD = 1u << 5,        /* zero or undefined gradient */
+  NNL_F_AUGMENTS = 1u << 6          /* data augmentation (RandomFlip, ...):
+                                       regularizes, passes values on */
 };
 
 enum {
@@ -274,7 +276,9 @@ typedef struct nnl_training {
   nnl_optimizer optimizer;
   nnl_str loss;       /* as written */
   nnl_flag from_logits;
-  nnl_list metrics;
+  nnl_list metrics;   /* as written; derive spells a metric that names a
+                         loss by that loss's canonical name (loss_canon):
+                         mean_squared_error -> mse */
   nnl_num batch_size;
   nnl_num epochs;
   nnl_num validation_split;
@@ -316,6 +320,13 @@ typedef struct nnl_model {
   bool has_kernel_regularizer;
   bool has_regularization;  /* dropout, regularizer, decay, augmentation */
   bool derived;
+
+  /* A value no model can have (`units: -8`, a NaN learning rate), met by
+   * a helper shared by several front ends (frontend/keras.c), which has
+   * no document to report to: the first one, for the front end to report
+   * as NN000.  NULL: none. */
+  const char *bad_input;
+  nnl_span bad_input_at;
 } nnl_model;
 
 /* Fresh model in the arena, zeroed; output_layer -1. */

@@ -483,7 +483,8 @@ static void derive_graph(nnl_model *m, bool sorted) {
     if (oi->cls == NNL_K_DROPOUT) m->has_dropout = true;
     if (known_str(l->kernel_regularizer) && !says_none(l->kernel_regularizer))
       m->has_kernel_regularizer = true;
-    if (l->kernel_regularizer.state == NNL_UNKNOWN || opaque_regularizer(l))
+    if (l->kernel_regularizer.state == NNL_UNKNOWN || opaque_regularizer(l) ||
+        (oi->flags & NNL_F_AUGMENTS)) /* in-model data augmentation */
       m->has_regularization = true;
 
     /* Fold the inputs: depth, masks, weight ancestry; count distinct
@@ -1004,15 +1005,22 @@ static const struct loss_def {
     {"contrastive", "contrastive", NULL, false},
 };
 
+/* The loss a name (or a class, a call: "keras.losses.MeanSquaredError()")
+ * stands for, or NULL.  The one alias table of loss names. */
+static const struct loss_def *loss_def_of(const char *name) {
+  char b[128];
+  if (!base_name(name, b, sizeof b)) return NULL;
+  for (size_t k = 0; k < sizeof loss_defs / sizeof *loss_defs; k++)
+    if (nnl_name_eq(b, loss_defs[k].name)) return &loss_defs[k];
+  return NULL;
+}
+
 static void derive_loss(nnl_training *t) {
   t->loss_canon = NULL;
   t->loss_task = NULL;
   if (!known_str(t->loss)) return;
-  char b[128];
-  if (!base_name(t->loss.s, b, sizeof b)) return;
-  for (size_t k = 0; k < sizeof loss_defs / sizeof *loss_defs; k++) {
-    const struct loss_def *d = &loss_defs[k];
-    if (!nnl_name_eq(b, d->name)) continue;
+  const struct loss_def *d = loss_def_of(t->loss.s);
+  if (d) {
     t->loss_canon = d->canon;
     t->loss_task = d->task;
     bool logits = d->logits;
@@ -1023,7 +1031,20 @@ static void derive_loss(nnl_training *t) {
     }
     if (logits && t->from_logits.state == NNL_ABSENT)
       t->from_logits = (nnl_flag){true, t->loss.at, NNL_KNOWN};
-    return;
+  }
+}
+
+/* A metric that names a loss is spelled as loss_name spells that loss:
+ * metrics ["mean_squared_error"] with loss "mse" (or MeanSquaredError)
+ * track nothing besides the loss, and a rule comparing names must see it
+ * (NN002).  Other metrics (accuracy, AUC) stay as written. */
+static void derive_metrics(nnl_training *t) {
+  if (t->metrics.state != NNL_KNOWN) return;
+  for (uint32_t i = 0; i < t->metrics.n; i++) {
+    nnl_value *v = &t->metrics.items[i];
+    if (v->type != NNL_V_STR || !v->s) continue;
+    const struct loss_def *d = loss_def_of(v->s);
+    if (d) v->s = d->canon;
   }
 }
 
@@ -1111,6 +1132,7 @@ static void derive_training(nnl_model *m) {
   nnl_training *t = &m->training;
   nnl_optimizer *o = &t->optimizer;
   derive_loss(t);
+  derive_metrics(t);
   derive_optimizer(o);
   t->optimizer_context = o->state != NNL_ABSENT || t->loss.state != NNL_ABSENT;
   t->fit_context = t->batch_size.state != NNL_ABSENT ||

@@ -3,7 +3,9 @@
 # Keras 3 config.json with compile_config, TF.js model.json, a .keras
 # archive built here, a double-encoded file), golden findings for them and
 # for real files of the corpus, skipped non-models, malformed JSON with
-# exact locations, damaged archives, and truncated input.
+# exact locations (and numbers no model can have, tensors naming no layer),
+# what stays unknown rather than bad, augmentation layers, damaged
+# archives, and truncated input.
 #
 # UPDATE=1 rewrites the golden files from the binary's output: review the
 # diff before committing it.
@@ -212,7 +214,81 @@ trailing_comma.json	1:87	expected a key string, found '}'
 bad_escape.json	1:86	bad escape '\q' in a string
 truncated.json	3:1	expected ',' or ']', found end of file
 too_deep.json	1:295	nested deeper than 256 levels
+units_negative.json	2:61	`units` must be a positive whole number, not -8
+units_infinite.json	2:61	`units` must be a positive whole number, not Infinity
+units_fraction.json	2:61	`units` must be a positive whole number, not 2.5
+filters_nan.json	2:64	`filters` must be a positive whole number, not NaN
+kernel_size_zero.json	2:86	`kernel_size` must be a positive whole number, not 0
+rate_nan.json	3:64	`rate` must be a number from 0 to 1, not NaN
+lr_infinite.json	5:74	`learning_rate` must be a finite number, not Infinity
+shape_nan.json	2:84	`batch_input_shape[1]` must be a whole number >= 0 or -1, not NaN
+inbound_undefined.json	4:84	an inbound node names no layer 'dense_7'
+keras3_history_undefined.json	4:136	an inbound node names no layer 'input_9'
+output_undefined.json	4:52	output_layers names no layer 'logits'
 EOF
+
+# What nnlint cannot judge is not bad input: a custom class's own `units`,
+# a value Keras 3 serialized as an object, a call past a layer's calls
+# (the edge is lost), a shared layer and a nested model named by their
+# calls: unknown or fine, never NN000.
+python3 - "$TMP" <<'PY'
+import json, sys
+tmp = sys.argv[1]
+def seq(layers):
+    return {"class_name": "Sequential", "config": {"name": "s", "layers": layers}}
+def dense(n, u):
+    return {"class_name": "Dense", "config": {"name": n, "units": u}}
+json.dump(seq([{"module": "my_pkg.layers", "class_name": "Sparse", "registered_name": "my_pkg>Sparse",
+                "config": {"name": "c", "units": -1, "rate": 7}}, dense("d", 1)]),
+          open(tmp + "/kj_custom_units.json", "w"))
+json.dump(seq([{"class_name": "Dense", "config": {"name": "d1", "units":
+                {"class_name": "__lambda__", "config": {"code": "..."}}}}, dense("d", 1)]),
+          open(tmp + "/kj_units_object.json", "w"))
+L = [{"name": "x", "class_name": "InputLayer", "config": {"batch_input_shape": [None, 4]}, "inbound_nodes": []},
+     {"name": "a", "class_name": "Dense", "config": {"units": 4}, "inbound_nodes": [[["x", 0, 0, {}]]]},
+     {"name": "b", "class_name": "Dense", "config": {"units": 1}, "inbound_nodes": [[["a", 3, 0, {}]]]}]
+json.dump({"class_name": "Functional", "config": {"name": "m", "layers": L, "input_layers": [["x", 0, 0]],
+                                                 "output_layers": [["b", 0, 0]]}},
+          open(tmp + "/kj_node_past_calls.json", "w"))
+inner = {"class_name": "Sequential", "name": "head", "config": {"name": "head", "layers": [
+    {"class_name": "Dense", "config": {"name": "h1", "units": 8, "activation": "relu"}},
+    {"class_name": "Dense", "config": {"name": "h2", "units": 1}}]},
+    "inbound_nodes": [[["merge", 0, 0, {}]]]}
+L = [{"name": "l", "class_name": "InputLayer", "config": {"batch_input_shape": [None, 4]}, "inbound_nodes": []},
+     {"name": "r", "class_name": "InputLayer", "config": {"batch_input_shape": [None, 4]}, "inbound_nodes": []},
+     {"name": "shared", "class_name": "Dense", "config": {"units": 8, "activation": "relu"},
+      "inbound_nodes": [[["l", 0, 0, {}]], [["r", 0, 0, {}]]]},
+     {"name": "merge", "class_name": "Concatenate", "config": {"axis": -1},
+      "inbound_nodes": [[["shared", 0, 0, {}], ["shared", 1, 0, {}]]]},
+     inner]
+json.dump({"class_name": "Functional", "config": {"name": "siamese", "layers": L,
+           "input_layers": [["l", 0, 0], ["r", 0, 0]], "output_layers": [["head", 0, 0]]}},
+          open(tmp + "/kj_shared_nested.json", "w"))
+PY
+for f in kj_custom_units kj_units_object kj_node_past_calls kj_shared_nested; do
+  out=$(kj_nn000 "$TMP/$f.json")
+  "$NNLINT" --no-config "$TMP/$f.json" >/dev/null 2>&1
+  st=$?
+  if [ -z "$out" ] && [ "$st" -le 1 ]; then pass "keras-json $f: no NN000"
+  else fail "keras-json $f: no NN000" "status $st" "$out"; fi
+done
+
+# Augmentation layers pass raw pixels on (NN001) and regularize (NN004).
+python3 - "$TMP/kj_augment.json" <<'PY'
+import json, sys
+json.dump({"class_name": "Sequential", "config": {"name": "s", "layers": [
+    {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 32, 32, 3], "dtype": "uint8"}},
+    {"class_name": "RandomFlip", "config": {"name": "flip", "mode": "horizontal"}},
+    {"class_name": "RandomRotation", "config": {"name": "rot", "factor": 0.1}},
+    {"class_name": "Conv2D", "config": {"name": "c", "filters": 16, "kernel_size": [3, 3], "activation": "relu"}},
+    {"class_name": "GlobalAveragePooling2D", "config": {"name": "gap"}},
+    {"class_name": "Dense", "config": {"name": "d", "units": 10, "activation": "softmax"}}]},
+    "training_config": {"loss": "sparse_categorical_crossentropy", "optimizer_config":
+                        {"class_name": "Adam", "config": {"learning_rate": 0.001}}}},
+          open(sys.argv[1], "w"))
+PY
+kj_has "RandomFlip/RandomRotation do not normalize raw pixels (NN001)" "$TMP/kj_augment.json" NN001
+kj_hasnt "RandomFlip/RandomRotation are augmentation: regularized (NN004)" "$TMP/kj_augment.json" NN004
 
 # ---- truncated input never crashes: every prefix of a model ----
 src=$KJ/keras3_compile.json

@@ -52,14 +52,107 @@ static const char *base(const char *s) {
   return b;
 }
 
-static void to_num(const nnl_kval *v, nnl_num *out) {
+/* What a number argument may hold.  Every number keras.c reads into the
+ * IR is checked with its kind, so a value no Keras model can have (units
+ * -8, a NaN learning rate, 1e999 filters) is NN000 where it is written
+ * (nnl_keras_report), never a finding about "inf units".  Values the front
+ * end could not resolve are UNKNOWN, not numbers: never checked. */
+typedef enum numkind {
+  NUM_REAL,     /* finite: learning rate, clipping, initializer arguments */
+  NUM_COUNT,    /* a whole number >= 1: units, filters, batch size */
+  NUM_DIM,      /* a whole number >= 0, or -1: a shape dim, epochs */
+  NUM_FRACTION, /* 0 <= x <= 1: a dropout rate */
+  NUM_SPLIT     /* 0 <= x < 1: a validation split */
+} numkind;
+
+/* A number as Keras' JSON and Python write it: NaN, Infinity, -8, 0.5. */
+static const char *num_text(nnl_arena *a, double d) {
+  if (isnan(d)) return "NaN";
+  if (isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  return nnl_arena_printf(a, "%.15g", d);
+}
+
+/* Record the first value no model can have, for nnl_keras_report. */
+static void bad_number(nnl_model *m, const nnl_kval *v, const char *what,
+                       numkind k) {
+  static const char *const need[] = {
+      [NUM_REAL] = "a finite number",
+      [NUM_COUNT] = "a positive whole number",
+      [NUM_DIM] = "a whole number >= 0 or -1",
+      [NUM_FRACTION] = "a number from 0 to 1",
+      [NUM_SPLIT] = "a number >= 0 and < 1"};
+  if (m->bad_input) return;
+  m->bad_input = nnl_arena_printf(m->arena, "`%s` must be %s, not %s", what,
+                                  need[k], num_text(m->arena, v->num));
+  m->bad_input_at = v->at;
+}
+
+static bool num_ok(double d, numkind k) {
+  bool whole = isfinite(d) && d == floor(d);
+  switch (k) {
+  case NUM_REAL: return isfinite(d);
+  case NUM_COUNT: return whole && d >= 1;
+  case NUM_DIM: return whole && d >= -1;
+  case NUM_FRACTION: return d >= 0 && d <= 1; /* false for NaN */
+  default: return d >= 0 && d < 1;
+  }
+}
+
+/* A number argument named what (as the file spells it) into out: ABSENT
+ * when not given, KNOWN when a number of kind k, else UNKNOWN (a variable,
+ * a string; and a number of the wrong kind, which is also recorded as bad
+ * input). */
+static void to_num(nnl_model *m, const nnl_kval *v, const char *what,
+                   numkind k, nnl_num *out) {
   if (!given(v)) return;
   out->at = v->at;
+  out->state = NNL_UNKNOWN;
+  if (v->kind != NNL_KV_NUM) return;
+  if (!num_ok(v->num, k)) {
+    bad_number(m, v, what, k);
+    return;
+  }
+  out->v = v->num;
+  out->state = NNL_KNOWN;
+}
+
+/* The first of several spellings that is given, and (in *key) the
+ * spelling, for messages. */
+static const nnl_kval *arg_named(const nnl_karg *a, size_t n,
+                                 const char *const *keys, const char **key) {
+  for (; *keys; keys++) {
+    const nnl_kval *v = nnl_karg_find(a, n, *keys);
+    if (v && v->kind != NNL_KV_ABSENT) {
+      *key = *keys;
+      for (size_t i = 0; i < n; i++) /* as written: "nb_filter", "poolSize" */
+        if (&a[i].v == v) *key = a[i].key;
+      return v;
+    }
+  }
+  *key = NULL;
+  return NULL;
+}
+
+/* The first given of several spellings of a number argument, checked as
+ * to_num does and named as the file spells it. */
+static void num_arg_(nnl_model *m, const nnl_karg *args, size_t n,
+                     numkind k, nnl_num *out, const char *const *keys) {
+  const char *key;
+  const nnl_kval *v = arg_named(args, n, keys, &key);
+  to_num(m, v, key ? key : keys[0], k, out);
+}
+#define num_arg(m, args, n, k, out, ...)                                       \
+  num_arg_((m), (args), (n), (k), (out), (const char *const[]){__VA_ARGS__, NULL})
+
+/* A number nnlint cannot judge (a custom class's `units`): any finite
+ * number is KNOWN, anything else UNKNOWN; never bad input. */
+static void to_num_any(const nnl_kval *v, nnl_num *out) {
+  if (!given(v)) return;
+  out->at = v->at;
+  out->state = NNL_UNKNOWN;
   if (v->kind == NNL_KV_NUM && isfinite(v->num)) {
     out->v = v->num;
     out->state = NNL_KNOWN;
-  } else {
-    out->state = NNL_UNKNOWN;
   }
 }
 
@@ -201,11 +294,11 @@ static void set_init(nnl_model *m, const nnl_kval *v, nnl_str *name,
     const nnl_kval *sd = arg_any(a, n, (const char *const[]){"stddev", "std",
                                                              NULL});
     if (sd) {
-      to_num(sd, scale);
+      to_num(m, sd, "stddev", NUM_REAL, scale);
     } else {
       nnl_num lo = {0}, hi = {0};
-      to_num(nnl_karg_find(a, n, "minval"), &lo);
-      to_num(nnl_karg_find(a, n, "maxval"), &hi);
+      to_num(m, nnl_karg_find(a, n, "minval"), "minval", NUM_REAL, &lo);
+      to_num(m, nnl_karg_find(a, n, "maxval"), "maxval", NUM_REAL, &hi);
       if (lo.state == NNL_KNOWN && hi.state == NNL_KNOWN) {
         scale->v = (hi.v - lo.v) / 2;
         scale->state = NNL_KNOWN;
@@ -218,7 +311,7 @@ static void set_init(nnl_model *m, const nnl_kval *v, nnl_str *name,
       }
     }
   }
-  if (value) to_num(nnl_karg_find(a, n, "value"), value);
+  if (value) to_num(m, nnl_karg_find(a, n, "value"), "value", NUM_REAL, value);
 }
 
 /* regularizer -> "l2" | {class_name: L1L2, config: {l1, l2}} | Keras 1's
@@ -236,8 +329,8 @@ static void set_regularizer(nnl_model *m, const nnl_kval *v, nnl_str *out) {
     return;
   }
   nnl_num l1 = {0}, l2 = {0};
-  to_num(nnl_karg_find(v->items, v->n, "l1"), &l1);
-  to_num(nnl_karg_find(v->items, v->n, "l2"), &l2);
+  to_num(m, nnl_karg_find(v->items, v->n, "l1"), "l1", NUM_REAL, &l1);
+  to_num(m, nnl_karg_find(v->items, v->n, "l2"), "l2", NUM_REAL, &l2);
   if (l1.state == NNL_UNKNOWN || l2.state == NNL_UNKNOWN) {
     out->state = NNL_UNKNOWN;
     return;
@@ -288,8 +381,8 @@ static nnl_op merge_op(const nnl_kval *mode) {
  * regularization the IR has no field for.  The kernel regularizer becomes
  * UNKNOWN when it is otherwise absent, so that "no regularization" is
  * never concluded. */
-static void other_regularization(nnl_layer *l, const nnl_karg *args,
-                                 size_t n) {
+static void other_regularization(nnl_model *m, nnl_layer *l,
+                                 const nnl_karg *args, size_t n) {
   if (l->kernel_regularizer.state != NNL_ABSENT &&
       !(l->kernel_regularizer.state == NNL_KNOWN &&
         strcmp(l->kernel_regularizer.s, "none") == 0))
@@ -313,8 +406,8 @@ static void other_regularization(nnl_layer *l, const nnl_karg *args,
     if (v->kind == NNL_KV_STR && nnl_name_eq(v->str, "none")) continue;
     if (v->kind == NNL_KV_DICT) {
       nnl_num l1 = {0}, l2 = {0};
-      to_num(nnl_karg_find(v->items, v->n, "l1"), &l1);
-      to_num(nnl_karg_find(v->items, v->n, "l2"), &l2);
+      to_num(m, nnl_karg_find(v->items, v->n, "l1"), "l1", NUM_REAL, &l1);
+      to_num(m, nnl_karg_find(v->items, v->n, "l2"), "l2", NUM_REAL, &l2);
       if ((l1.state == NNL_KNOWN || l2.state == NNL_KNOWN) &&
           (l1.state != NNL_KNOWN || l1.v == 0) &&
           (l2.state != NNL_KNOWN || l2.v == 0) && l1.state != NNL_UNKNOWN &&
@@ -348,6 +441,30 @@ static void tf_op_code(nnl_model *m, nnl_layer *l, const nnl_karg *args,
                                     : NULL;
   if (op && op->kind == NNL_KV_STR && op->str[0])
     l->code = (nnl_str){op->str, op->at, NNL_KNOWN};
+}
+
+/* The size arguments of Keras layers that are counts: kernel_size: 3 |
+ * [3, 3], strides, pool_size, ... (Keras 1/2/3 and TF.js spellings).  The
+ * IR keeps none of them, but a value no framework accepts is bad input, as
+ * for units.  Only for classes nnlint knows (a custom class may mean
+ * anything by these names). */
+static void size_args(nnl_model *m, const nnl_karg *args, size_t n) {
+  static const char *const keys[] = {
+      "kernel_size", "strides",   "pool_size", "dilation_rate",
+      "num_heads",   "key_dim",   "input_dim", "depth_multiplier"};
+  for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+    const char *key;
+    const nnl_kval *v =
+        arg_named(args, n, (const char *const[]){keys[i], NULL}, &key);
+    if (!given(v)) continue;
+    nnl_num scratch = {0};
+    if (v->kind != NNL_KV_LIST) {
+      to_num(m, v, key, NUM_COUNT, &scratch);
+      continue;
+    }
+    for (uint32_t j = 0; j < v->n; j++)
+      to_num(m, &v->items[j].v, key, NUM_COUNT, &scratch);
+  }
 }
 
 /* Fill l from a class and its arguments; wrappers recurse into their inner
@@ -420,7 +537,13 @@ static void fill_layer(nnl_model *m, nnl_layer *l, const char *class_name,
     set_act(ARG("activation"), &l->act, &l->act_at);
   }
 
-  to_num(ARG("units", "filters", "output_dim", "nb_filter"), &l->units);
+  if (l->op != NNL_OP_OPAQUE) {
+    num_arg(m, args, n, NUM_COUNT, &l->units, "units", "filters", "output_dim",
+            "nb_filter");
+    size_args(m, args, n);
+  } else {
+    to_num_any(ARG("units", "filters", "output_dim", "nb_filter"), &l->units);
+  }
   set_init(m, ARG("kernel_initializer", "init", "depthwise_initializer",
                   "embeddings_initializer"),
            &l->kernel_init, &l->init_scale, &l->init_value);
@@ -428,8 +551,8 @@ static void fill_layer(nnl_model *m, nnl_layer *l, const char *class_name,
   set_regularizer(m, ARG("kernel_regularizer", "W_regularizer"),
                   &l->kernel_regularizer);
   if (nnl_op_info_of(l->op)->cls == NNL_K_DROPOUT)
-    to_num(ARG("rate", "p"), &l->rate);
-  other_regularization(l, args, n);
+    num_arg(m, args, n, NUM_FRACTION, &l->rate, "rate", "p");
+  other_regularization(m, l, args, n);
 
   if (l->op == NNL_OP_LAMBDA && l->code.state == NNL_ABSENT) {
     /* Lambda: the function as text only when it is source or a name;
@@ -481,12 +604,17 @@ static void one_item(nnl_model *m, nnl_list *out, nnl_value it) {
 }
 
 /* A shape list into an nnl_list (null dimensions are ABSENT items). */
-static void set_shape(nnl_model *m, const nnl_kval *v, bool drop_batch,
-                      nnl_list *out) {
+static void set_shape(nnl_model *m, const nnl_kval *v, const char *what,
+                      bool drop_batch, nnl_list *out) {
   if (!given(v)) return;
   out->at = v->at;
   if (v->kind == NNL_KV_NUM) { /* input_dim: 8 */
-    one_item(m, out, (nnl_value){.type = NNL_V_NUM, .n = v->num, .at = v->at});
+    nnl_num d = {0};
+    to_num(m, v, what, NUM_COUNT, &d);
+    if (d.state == NNL_KNOWN)
+      one_item(m, out, (nnl_value){.type = NNL_V_NUM, .n = d.v, .at = v->at});
+    else
+      out->state = NNL_UNKNOWN;
     return;
   }
   if (v->kind != NNL_KV_LIST) {
@@ -504,6 +632,12 @@ static void set_shape(nnl_model *m, const nnl_kval *v, bool drop_batch,
               : x->kind == NNL_KV_NULL ? NNL_V_ABSENT
                                        : NNL_V_UNKNOWN;
     o->n = x->num;
+    if (x->kind == NNL_KV_NUM && !num_ok(x->num, NUM_DIM)) {
+      bad_number(m, x,
+                 nnl_arena_printf(m->arena, "%s[%u]", what, (unsigned)(i + skip)),
+                 NUM_DIM);
+      o->type = NNL_V_UNKNOWN;
+    }
   }
   out->items = items;
   out->n = k;
@@ -526,10 +660,19 @@ nnl_input *nnl_keras_add_input(nnl_model *m, const nnl_karg *args, size_t n,
                                nnl_span at) {
   nnl_input *in = nnl_ir_add_input(m);
   in->at = at;
-  const nnl_kval *b = ARG("batch_input_shape", "batch_shape");
-  if (given(b)) set_shape(m, b, true, &in->shape);
-  else set_shape(m, ARG("shape", "input_shape", "input_dim"), false,
-                 &in->shape);
+  bool batch = false;
+  const char *key;
+  const nnl_kval *b = arg_named(
+      args, n, (const char *const[]){"batch_input_shape", "batch_shape", NULL},
+      &key);
+  if (!given(b))
+    b = arg_named(args, n,
+                  (const char *const[]){"shape", "input_shape", "input_dim",
+                                        NULL},
+                  &key);
+  else
+    batch = true;
+  set_shape(m, b, key, batch, &in->shape);
   const nnl_kval *dt = ARG("dtype", "input_dtype");
   if (given(dt)) {
     in->dtype.at = dt->at;
@@ -588,12 +731,12 @@ void nnl_keras_set_optimizer(nnl_model *m, const nnl_kval *opt) {
   o->type = (nnl_str){base(c), opt->str ? opt->str_at : opt->at, NNL_KNOWN};
   const nnl_karg *args = opt->items;
   size_t n = opt->n;
-  to_num(ARG("learning_rate", "lr"), &o->lr);
-  to_num(ARG("clipnorm"), &o->clipnorm);
-  to_num(ARG("clipvalue"), &o->clipvalue);
-  to_num(ARG("global_clipnorm"), &o->global_clipnorm);
-  to_num(ARG("weight_decay"), &o->weight_decay);
-  to_num(ARG("momentum"), &o->momentum);
+  num_arg(m, args, n, NUM_REAL, &o->lr, "learning_rate", "lr");
+  num_arg(m, args, n, NUM_REAL, &o->clipnorm, "clipnorm");
+  num_arg(m, args, n, NUM_REAL, &o->clipvalue, "clipvalue");
+  num_arg(m, args, n, NUM_REAL, &o->global_clipnorm, "global_clipnorm");
+  num_arg(m, args, n, NUM_REAL, &o->weight_decay, "weight_decay");
+  num_arg(m, args, n, NUM_REAL, &o->momentum, "momentum");
 }
 
 /* loss -> "mse" | {class_name: BinaryCrossentropy, config: {from_logits}}
@@ -707,9 +850,9 @@ void nnl_keras_set_fit(nnl_model *m, const nnl_karg *args, size_t n,
                        nnl_span at) {
   nnl_training *t = &m->training;
   training_known(t, at);
-  to_num(ARG("batch_size"), &t->batch_size);
-  to_num(ARG("epochs", "nb_epoch"), &t->epochs);
-  to_num(ARG("validation_split"), &t->validation_split);
+  num_arg(m, args, n, NUM_COUNT, &t->batch_size, "batch_size");
+  num_arg(m, args, n, NUM_DIM, &t->epochs, "epochs", "nb_epoch");
+  num_arg(m, args, n, NUM_SPLIT, &t->validation_split, "validation_split");
   if (t->validation_split.state == NNL_KNOWN) {
     t->validation.v = t->validation_split.v > 0;
     t->validation.state = NNL_KNOWN;
@@ -734,4 +877,10 @@ void nnl_keras_set_fit(nnl_model *m, const nnl_karg *args, size_t n,
       t->validation.at = vd->at;
     }
   }
+}
+
+int nnl_keras_report(nnl_ctx *cx, nnl_doc *doc, const nnl_model *m) {
+  if (!m->bad_input) return 0;
+  nnl_report_bad_input(cx, doc, m->bad_input_at, "%s", m->bad_input);
+  return -1;
 }

@@ -24,6 +24,7 @@
 #define NNL_KERAS_H
 
 #include "ir.h"
+#include "nnlint.h"
 
 typedef enum nnl_kkind {
   NNL_KV_ABSENT = 0, /* not given */
@@ -112,6 +113,17 @@ void nnl_keras_set_optimizer(nnl_model *m, const nnl_kval *opt);
  * the training section KNOWN (optimizer context). */
 void nnl_keras_set_compile(nnl_model *m, const nnl_karg *args, size_t n,
                            nnl_span at);
+
+/* Values no Keras model can have, met by the calls above: units, filters
+ * and other counts that are not whole numbers >= 1 (-8, 2.5, NaN, 1e999),
+ * a NaN or infinite learning rate, clipping or initializer argument, a
+ * dropout rate outside [0, 1], a shape dim that is not a whole number >= 0
+ * (or -1), a batch size < 1, a validation split outside [0, 1).  Only
+ * numbers are judged: what the front end could not resolve (UNKNOWN) never
+ * is.  The IR field such a value feeds is left UNKNOWN.  Each front end
+ * calls this once per model it built: NN000 at the first such value, and
+ * -1; 0 when there was none. */
+int nnl_keras_report(nnl_ctx *cx, nnl_doc *doc, const nnl_model *m);
 
 /* fit(...): batch_size, epochs, validation_split, validation_data,
  * validation_steps/validation_freq (validation when given).  Marks the

@@ -27,6 +27,11 @@
  * outer call passes.  Other model classes (subclassed models, KerasHub
  * backbones) are one opaque layer: nnlint cannot see their layers.
  *
+ * A tensor reference naming no layer of its model (inbound node or
+ * output_layers) is NN000 at the name; one naming a call the layer does not
+ * have loses that edge.  Numbers no model can have are NN000 through
+ * nnl_keras_report (keras.c).
+ *
  * Not Keras models, skipped: TF.js graph models (modelTopology holds a
  * GraphDef), JSON without a model object.
  *
@@ -52,6 +57,7 @@ typedef struct kj {
   nnl_doc *doc;
   nnl_arena *a;
   nnl_model *m;
+  bool failed; /* an NN000 was reported while resolving tensors */
 } kj;
 
 /* ---- JSON values as Keras arguments ---- */
@@ -422,16 +428,38 @@ static const char *tensor_ref(const nnl_jnode *t, uint32_t *node,
 
 typedef NNL_ARRAY(nnl_ref) refs;
 
+/* Is t written as a tensor reference beyond doubt: a Keras 3
+ * __keras_tensor__, or [name, node, tensor(, kwargs)] with numbers where
+ * Keras writes them?  (A keyword argument's value may be any list.) */
+static bool surely_tensor(const nnl_jnode *t) {
+  if (t->type == NNL_J_OBJ) return true; /* tensor_ref checked the class */
+  const nnl_jnode *a = t->kids->next, *b = a ? a->next : NULL;
+  return b && a->type == NNL_J_NUM && b->type == NNL_J_NUM;
+}
+
 /* Collect the refs of an inbound node (a list of tensor refs, a Keras 3
- * {args, kwargs}, or one tensor ref) into out.  Unknown names are
- * skipped (the edge is lost, the layer keeps its other inputs). */
+ * {args, kwargs}, or one tensor ref) into out.  A tensor naming no layer
+ * of the scope is NN000 at the name (what: where it is written, "an
+ * inbound node"), once: k->failed.  A reference to a call the layer does
+ * not have is skipped (the edge is lost, the layer keeps its other
+ * inputs). */
 static void collect(kj *k, const nnl_jnode *in, scope *sc, refs *out,
-                    int depth) {
-  if (!in || depth > 16) return;
+                    const char *what, int depth) {
+  if (!in || depth > 16 || k->failed) return;
   uint32_t node, tensor;
   const char *name = tensor_ref(in, &node, &tensor);
   if (name) {
     kname *e = scope_find(sc, name, false);
+    if (!e && surely_tensor(in)) {
+      const nnl_jnode *h = in->type == NNL_J_OBJ
+                               ? nnl_json_get(nnl_json_get(in, "config"),
+                                              "keras_history")
+                               : in;
+      nnl_report_bad_input(k->cx, k->doc, h->kids->at,
+                           "%s names no layer '%s'", what, name);
+      k->failed = true;
+      return;
+    }
     if (e && node < e->nodes.len) {
       knode *kn = &e->nodes.items[node];
       /* a plain layer's other tensors (an LSTM's states) are the layer too */
@@ -450,7 +478,7 @@ static void collect(kj *k, const nnl_jnode *in, scope *sc, refs *out,
       for (const nnl_jnode *c = kw->kids; c; c = c->next) {
         if (c->type != NNL_J_ARR) continue;
         refs more = {0};
-        collect(k, c, sc, &more, depth + 1);
+        collect(k, c, sc, &more, what, depth + 1);
         for (uint32_t i = 0; i < more.len; i++) {
           bool seen = false;
           for (uint32_t j = 0; j < out->len && !seen; j++)
@@ -462,17 +490,17 @@ static void collect(kj *k, const nnl_jnode *in, scope *sc, refs *out,
     return;
   }
   if (in->type == NNL_J_OBJ) {
-    collect(k, nnl_json_get(in, "args"), sc, out, depth + 1);
-    collect(k, nnl_json_get(in, "kwargs"), sc, out, depth + 1);
+    collect(k, nnl_json_get(in, "args"), sc, out, what, depth + 1);
+    collect(k, nnl_json_get(in, "kwargs"), sc, out, what, depth + 1);
     for (const nnl_jnode *c = in->kids; c; c = c->next)
       if (strcmp(c->key, "args") && strcmp(c->key, "kwargs") &&
           c->type == NNL_J_OBJ)
-        collect(k, c, sc, out, depth + 1); /* kwargs values: tensors */
+        collect(k, c, sc, out, what, depth + 1); /* kwargs values: tensors */
     return;
   }
   if (in->type == NNL_J_ARR)
     for (const nnl_jnode *c = in->kids; c; c = c->next)
-      collect(k, c, sc, out, depth + 1);
+      collect(k, c, sc, out, what, depth + 1);
 }
 
 /* The i-th tensor of an inbound node, for a nested model's i-th input. */
@@ -564,9 +592,14 @@ static int emit_functional(kj *k, graph *g, const nnl_jnode *cfg, bool top,
   const nnl_jnode *ol = jget(cfg, "output_layers", "outputLayers");
   refs r = {0};
   if (ol && ol->type == NNL_J_ARR && ol->n && ol->kids->type == NNL_J_STR)
-    collect(k, ol, sc, &r, 0);
+    collect(k, ol, sc, &r, "output_layers", 0);
   else if (ol)
-    for (const nnl_jnode *t = ol->kids; t; t = t->next) collect(k, t, sc, &r, 0);
+    for (const nnl_jnode *t = ol->kids; t; t = t->next)
+      collect(k, t, sc, &r, "output_layers", 0);
+  if (k->failed) {
+    nnl_array_free(&r);
+    return -1;
+  }
   if (!ol && ls && ls->n) {
     /* no output list: the last layer's last call */
     const nnl_jnode *last = ls->kids;
@@ -648,7 +681,10 @@ static uint64_t rd64(const unsigned char *p) {
   return rd32(p) | (uint64_t)rd32(p + 4) << 32;
 }
 
-enum { MAX_CONFIG = 256 * 1024 * 1024 };
+/* The inflated config.json of a .keras archive: real ones are a few MB (a
+ * large KerasHub model's, about 1); more is a zip bomb (docs/configuration.md,
+ * "Limits on hostile input"). */
+enum { MAX_CONFIG = 64 * 1024 * 1024 };
 
 /* Find config.json in the zip z[0..n) and return it inflated (malloc'd,
  * NUL-terminated) in *out, or NULL with *why set.  Bounds-checked: every
@@ -712,7 +748,10 @@ static char *zip_config(const unsigned char *z, size_t n, size_t *out_len,
     uint64_t data = loff + 30 + rd16(z + loff + 26) + rd16(z + loff + 28);
     if (data > n || csize > n - data)
       return *why = "config.json extends past the end of the archive", NULL;
-    if (usize > MAX_CONFIG) return *why = "config.json is too large", NULL;
+    if (usize > MAX_CONFIG)
+      return *why = "config.json is too large: it inflates to more than "
+                    "64 MiB, the limit for a .keras archive",
+             NULL;
     if (method == 0) {
       if (csize != usize) return *why = "bad sizes for a stored config.json", NULL;
       char *o = nnl_xmalloc(usize + 1);
@@ -850,7 +889,7 @@ static void skip(nnl_doc *doc, const char *why) {
 }
 
 int nnl_parse_keras_json(nnl_ctx *cx, nnl_doc *doc) {
-  kj k = {cx, doc, &doc->arena, NULL};
+  kj k = {cx, doc, &doc->arena, NULL, false};
   /* a .keras archive: lint its config.json in place of the zip bytes */
   if (doc->len >= 4 && memcmp(doc->src, "PK\x03\x04", 4) == 0) {
     const char *why = NULL;
@@ -937,7 +976,8 @@ int nnl_parse_keras_json(nnl_ctx *cx, nnl_doc *doc) {
     for (uint32_t i = 0; i < g.todo.len; i++) {
       pending *p = &g.todo.items[i];
       r.len = 0;
-      collect(&k, p->in, p->sc, &r, 0);
+      collect(&k, p->in, p->sc, &r, "an inbound node", 0);
+      if (k.failed) break;
       nnl_layer *l = &k.m->layers.items[p->layer];
       l->inputs = nnl_arena_alloc(k.a, sizeof *l->inputs * (r.len ? r.len : 1));
       if (r.len) memcpy(l->inputs, r.items, sizeof *r.items * r.len);
@@ -945,9 +985,12 @@ int nnl_parse_keras_json(nnl_ctx *cx, nnl_doc *doc) {
       if (r.len >= 2) traced_merge(l);
     }
     nnl_array_free(&r);
-    training(&k, tc);
+    if (k.failed) rc = -1;
+    else training(&k, tc);
   }
   graph_free(&g);
+  /* a number no Keras model can have (keras.c): units -8, lr NaN */
+  if (rc == 0) rc = nnl_keras_report(cx, doc, k.m);
   if (k.m->layers.len > NNL_MAX_LAYERS) {
     nnl_report_bad_input(cx, doc, model->at, "more than %d layers",
                          NNL_MAX_LAYERS);

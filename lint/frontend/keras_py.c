@@ -29,6 +29,7 @@
  */
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tree_sitter/api.h>
@@ -185,7 +186,6 @@ struct py {
   NNL_ARRAY(pmodel *) models;
   NNL_ARRAY(val *) funcs; /* top-level functions, in order */
   NNL_ARRAY(const char *) star; /* modules imported with * */
-  NNL_ARRAY(uint32_t) called;   /* start bytes of functions called */
   uint64_t work, budget; /* evaluated nodes, and their limit */
   size_t mem_budget;      /* arena bytes the interpreter may use */
   int nest, calls, taint;
@@ -194,6 +194,12 @@ struct py {
   val *ret;
   bool ret_unknown;     /* a return under an undecidable branch */
   TSTreeCursor cur;
+  struct istr *names;   /* interned source texts (open addressing) */
+  uint32_t names_cap, names_len;
+  NNL_ARRAY(TSNode) scratch; /* kids() while it walks */
+  NNL_ARRAY(scope *) inst_attrs; /* the instances' attribute tables */
+  struct pmemo *memo;   /* (pointer, pointer) -> pointer results */
+  uint32_t memo_cap, memo_len;
 };
 
 static val UNKNOWN_V = {.k = V_UNK, .at = {UINT32_MAX, 0}};
@@ -215,17 +221,180 @@ static nnl_span span_of(TSNode n) {
   return (nnl_span){s, e >= s ? e - s : 0};
 }
 
-static bool is(TSNode n, const char *type) {
-  return !ts_node_is_null(n) && strcmp(ts_node_type(n), type) == 0;
+/* ---- the grammar's node kinds and fields, looked up once ----
+ * The interpreter never compares ts_node_type strings: every grammar
+ * symbol is mapped once (per process) to one of the kinds below by its
+ * name, and every field name to its id; a node's kind is then one table
+ * read.  Symbols that share a name share a kind, as ts_node_type would. */
+#define NODE_KINDS(X)                                                          \
+  X(identifier) X(integer) X(float) X(true) X(false) X(none) X(string)         \
+  X(string_content) X(interpolation) X(escape_sequence)                        \
+  X(concatenated_string) X(tuple) X(list) X(dictionary) X(pair)                \
+  X(expression_list) X(parenthesized_expression) X(subscript) X(call)          \
+  X(attribute) X(keyword_argument) X(list_splat) X(dictionary_splat)           \
+  X(generator_expression) X(not_operator) X(comparison_operator)               \
+  X(conditional_expression) X(binary_operator) X(boolean_operator)             \
+  X(unary_operator) X(lambda) X(assignment) X(augmented_assignment)            \
+  X(pattern_list) X(tuple_pattern) X(list_pattern) X(comment)                  \
+  X(default_parameter) X(typed_default_parameter) X(typed_parameter)           \
+  X(expression_statement) X(import_statement) X(import_from_statement)         \
+  X(dotted_name) X(wildcard_import) X(aliased_import)                          \
+  X(function_definition) X(class_definition) X(decorated_definition)           \
+  X(if_statement) X(elif_clause) X(else_clause) X(for_statement)               \
+  X(while_statement) X(with_statement) X(try_statement) X(except_clause)       \
+  X(finally_clause) X(return_statement) X(break_statement)                     \
+  X(continue_statement) X(block) X(ERROR)
+
+#define FIELDS(X)                                                              \
+  X(alias) X(alternative) X(argument) X(arguments) X(attribute) X(body)       \
+  X(condition) X(consequence) X(definition) X(function) X(key) X(left)        \
+  X(module_name) X(name) X(object) X(operator) X(parameters) X(right)         \
+  X(subscript) X(superclasses) X(value)
+
+enum {
+  K_NULL = 0, /* a null node */
+  K_OTHER,    /* any kind the interpreter does not name */
+#define X(n) K_##n,
+  NODE_KINDS(X)
+#undef X
+  K_COUNT
+};
+static const char *const kind_names[K_COUNT] = {
+#define X(n) [K_##n] = #n,
+    NODE_KINDS(X)
+#undef X
+};
+
+enum {
+#define X(n) FLD_##n,
+  FIELDS(X)
+#undef X
+  FLD_COUNT
+};
+static const char *const field_names[FLD_COUNT] = {
+#define X(n) #n,
+    FIELDS(X)
+#undef X
+};
+
+static uint8_t *sym_kind; /* grammar symbol -> K_*, sym_count entries */
+static uint32_t sym_count;
+static TSFieldId field_ids[FLD_COUNT];
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static uint8_t kind_by_name(const char *name) {
+  for (int k = K_OTHER + 1; k < K_COUNT; k++)
+    if (strcmp(kind_names[k], name) == 0) return (uint8_t)k;
+  return K_OTHER;
 }
 
-static TSNode field(TSNode n, const char *name) {
-  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
+static void tables_init(void) {
+  const TSLanguage *lang = tree_sitter_python();
+  sym_count = ts_language_symbol_count(lang);
+  sym_kind = nnl_xmalloc(sym_count ? sym_count : 1);
+  for (uint32_t i = 0; i < sym_count; i++) {
+    const char *nm = ts_language_symbol_name(lang, (TSSymbol)i);
+    sym_kind[i] = nm ? kind_by_name(nm) : K_OTHER;
+  }
+  for (int f = 0; f < FLD_COUNT; f++)
+    field_ids[f] = ts_language_field_id_for_name(
+        lang, field_names[f], (uint32_t)strlen(field_names[f]));
+}
+
+/* The kind of n; symbols outside the table (ERROR) by their name. */
+static int kind(TSNode n) {
+  if (ts_node_is_null(n)) return K_NULL;
+  TSSymbol s = ts_node_symbol(n);
+  return s < sym_count ? sym_kind[s] : kind_by_name(ts_node_type(n));
+}
+
+static bool is(TSNode n, int k) { return kind(n) == k; }
+
+
+/* ---- interned texts and memoized results ----
+ * A source text (an identifier, an attribute, a keyword) is copied once per
+ * document: equal texts give the same pointer, so the results derived from
+ * a name (its qualified name, its canonical Keras spelling, a layer's
+ * positional keywords) are computed once and found again by pointer. */
+struct istr {
+  const char *s;
+  uint32_t len, hash;
+};
+struct pmemo {
+  const void *a, *b;
+  const char *v;
+};
+
+static uint32_t hash_bytes(const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+/* The interned copy of s[0..n) (NUL-terminated, in the document's arena). */
+static const char *intern(py *p, const char *s, size_t n) {
+  if (n > UINT32_MAX / 2) return nnl_arena_strndup(p->a, s, n);
+  if ((p->names_len + 1) * 2 > p->names_cap) {
+    uint32_t ncap = p->names_cap ? p->names_cap * 2 : 1024;
+    if (ncap <= p->names_cap) nnl_oom();
+    struct istr *t = nnl_xcalloc(ncap, sizeof *t);
+    for (uint32_t i = 0; i < p->names_cap; i++) {
+      if (!p->names[i].s) continue;
+      uint32_t j = p->names[i].hash & (ncap - 1);
+      while (t[j].s) j = (j + 1) & (ncap - 1);
+      t[j] = p->names[i];
+    }
+    free(p->names);
+    p->names = t;
+    p->names_cap = ncap;
+  }
+  uint32_t h = hash_bytes(s, n), i = h & (p->names_cap - 1);
+  for (; p->names[i].s; i = (i + 1) & (p->names_cap - 1))
+    if (p->names[i].hash == h && p->names[i].len == n &&
+        memcmp(p->names[i].s, s, n) == 0)
+      return p->names[i].s;
+  p->names[i] = (struct istr){nnl_arena_strndup(p->a, s, n), (uint32_t)n, h};
+  p->names_len++;
+  return p->names[i].s;
 }
 
 static const char *text(py *p, TSNode n) {
   nnl_span s = span_of(n);
-  return nnl_arena_strndup(p->a, p->src + s.off, s.len);
+  return intern(p, p->src + s.off, s.len);
+}
+
+/* The slot of key (a, b) in the memo table: v is NULL when not yet
+ * computed (a computed NULL is stored as memo_none). */
+static const char memo_none[] = "";
+static struct pmemo *memo_slot(py *p, const void *a, const void *b) {
+  if ((p->memo_len + 1) * 2 > p->memo_cap) {
+    uint32_t ncap = p->memo_cap ? p->memo_cap * 2 : 256;
+    if (ncap <= p->memo_cap) nnl_oom();
+    struct pmemo *t = nnl_xcalloc(ncap, sizeof *t);
+    for (uint32_t i = 0; i < p->memo_cap; i++) {
+      struct pmemo *e = &p->memo[i];
+      if (!e->v) continue;
+      uint32_t j = (uint32_t)(((uintptr_t)e->a >> 3) * 2654435761u ^ (uintptr_t)e->b) & (ncap - 1);
+      while (t[j].v) j = (j + 1) & (ncap - 1);
+      t[j] = *e;
+    }
+    free(p->memo);
+    p->memo = t;
+    p->memo_cap = ncap;
+  }
+  uint32_t i = (uint32_t)(((uintptr_t)a >> 3) * 2654435761u ^ (uintptr_t)b) & (p->memo_cap - 1);
+  for (; p->memo[i].v; i = (i + 1) & (p->memo_cap - 1))
+    if (p->memo[i].a == a && p->memo[i].b == b) return &p->memo[i];
+  p->memo[i].a = a;
+  p->memo[i].b = b;
+  return &p->memo[i];
+}
+
+/* Store v (NULL allowed) in an empty memo slot; returns v. */
+static const char *memo_put(py *p, struct pmemo *e, const char *v) {
+  e->v = v ? v : memo_none;
+  p->memo_len++;
+  return v;
 }
 
 static bool text_is(py *p, TSNode n, const char *s) {
@@ -252,16 +421,47 @@ static val *num(py *p, double x, nnl_span at) {
   return v;
 }
 
-/* The named children of n, through a cursor (linear in the children). */
-typedef NNL_ARRAY(TSNode) nodes;
+/* The child of n in field f (a null node when none), by the field's id. */
+static TSNode field_of(TSNode n, int f) {
+  return ts_node_child_by_field_id(n, field_ids[f]);
+}
+#define field(n, f) field_of((n), (f))
+
+/* The named children of n except comments: a view owned by the document
+ * (not freed by the caller).  Walked once per node with a cursor (linear
+ * in the children) and kept, so a function body run again, or a class
+ * body searched for each method, is not walked again. */
+typedef struct nodes {
+  const TSNode *items;
+  uint32_t len;
+} nodes;
+struct kidlist {
+  uint32_t len;
+  TSNode items[];
+};
 static void kids(py *p, TSNode n, nodes *out) {
+  out->items = NULL;
   out->len = 0;
-  ts_tree_cursor_reset(&p->cur, n);
-  if (!ts_tree_cursor_goto_first_child(&p->cur)) return;
-  do {
-    TSNode c = ts_tree_cursor_current_node(&p->cur);
-    if (ts_node_is_named(c) && !is(c, "comment")) nnl_array_push(out, c);
-  } while (ts_tree_cursor_goto_next_sibling(&p->cur));
+  if (ts_node_is_null(n)) return;
+  /* keyed by the subtree and its position: the same node whichever way
+   * it is reached */
+  struct pmemo *e = memo_slot(p, n.id, (const void *)(((uintptr_t)ts_node_start_byte(n) << 2) | 1));
+  if (!e->v) {
+    p->scratch.len = 0;
+    ts_tree_cursor_reset(&p->cur, n);
+    if (ts_tree_cursor_goto_first_child(&p->cur)) do {
+        TSNode c = ts_tree_cursor_current_node(&p->cur);
+        if (ts_node_is_named(c) && !is(c, K_comment)) nnl_array_push(&p->scratch, c);
+      } while (ts_tree_cursor_goto_next_sibling(&p->cur));
+    struct kidlist *kl =
+        nnl_arena_alloc(p->a, sizeof *kl + (size_t)p->scratch.len * sizeof(TSNode));
+    kl->len = p->scratch.len;
+    if (kl->len) memcpy(kl->items, p->scratch.items, (size_t)kl->len * sizeof(TSNode));
+    memo_put(p, e, (const char *)kl);
+  }
+  const struct kidlist *kl = (const struct kidlist *)(const void *)e->v;
+  out->items = kl->items;
+  out->len = kl->len;
 }
 
 /* Spend one unit of work; false once the budget is gone. */
@@ -321,7 +521,7 @@ static void scope_free(scope *sc) {
 /* ---- Keras names ----
  * Every spelling of the Keras namespace becomes "keras.": tf.keras,
  * tensorflow.python.keras, tf_keras, keras.src, tf.compat.v1.keras. */
-static const char *canon(py *p, const char *q) {
+static const char *canon_of(py *p, const char *q) {
   static const char *const pre[] = {
       "tensorflow.python.keras.", "tensorflow.compat.v1.keras.",
       "tensorflow.compat.v2.keras.", "tensorflow.keras.", "tf_keras.",
@@ -343,6 +543,13 @@ static const char *canon(py *p, const char *q) {
   if (strcmp(q, "tensorflow.keras") == 0 || strcmp(q, "tf_keras") == 0)
     return "keras";
   return q;
+}
+
+/* canon_of, once per string (q is never changed once made). */
+static const char *canon(py *p, const char *q) {
+  struct pmemo *e = memo_slot(p, q, NULL);
+  if (e->v) return e->v;
+  return memo_put(p, e, canon_of(p, q));
 }
 
 static const char *last_part(const char *q) {
@@ -567,9 +774,9 @@ static const char *const tf_ops[][3] = {
 
 static val *keras_call(py *p, const char *q, pargs *a, TSNode call) {
   nnl_span at = span_of(call);
-  TSNode fn = field(call, "function");
+  TSNode fn = field(call, FLD_function);
   nnl_span cls_at = ts_node_is_null(fn) ? at : span_of(fn);
-  if (is(fn, "attribute")) cls_at = span_of(field(fn, "attribute"));
+  if (is(fn, K_attribute)) cls_at = span_of(field(fn, FLD_attribute));
   const char *last = last_part(q);
   bool keras = strncmp(q, "keras.", 6) == 0 || strcmp(q, "keras") == 0;
   bool tf = strncmp(q, "tensorflow.", 11) == 0;
@@ -787,27 +994,25 @@ static void bind_name(py *p, const char *name, val *v) {
  * Subscripts and other attributes are not followed. */
 static void bind(py *p, TSNode target, val *v, int depth) {
   if (depth > 16) return;
-  if (is(target, "identifier")) {
+  if (is(target, K_identifier)) {
     bind_name(p, text(p, target), v);
-  } else if (is(target, "pattern_list") || is(target, "tuple_pattern") ||
-             is(target, "list_pattern") || is(target, "tuple") ||
-             is(target, "list") || is(target, "expression_list")) {
+  } else if (is(target, K_pattern_list) || is(target, K_tuple_pattern) ||
+             is(target, K_list_pattern) || is(target, K_tuple) ||
+             is(target, K_list) || is(target, K_expression_list)) {
     nodes ts = {0};
     kids(p, target, &ts);
     bool ok = v->k == V_SEQ && !v->seq->unknown && v->seq->it.len == ts.len;
     for (uint32_t i = 0; i < ts.len; i++)
       bind(p, ts.items[i], ok ? v->seq->it.items[i] : unk(p, v->at), depth + 1);
-    nnl_array_free(&ts);
-  } else if (is(target, "attribute")) {
-    val *o = eval(p, field(target, "object"));
+  } else if (is(target, K_attribute)) {
+    val *o = eval(p, field(target, FLD_object));
     if (o->k == V_INST)
-      scope_set(o->inst->attrs, text(p, field(target, "attribute")),
+      scope_set(o->inst->attrs, text(p, field(target, FLD_attribute)),
                 p->taint > 0 ? unk(p, v->at) : v);
-  } else if (is(target, "parenthesized_expression")) {
+  } else if (is(target, K_parenthesized_expression)) {
     nodes ts = {0};
     kids(p, target, &ts);
     if (ts.len == 1) bind(p, ts.items[0], v, depth + 1);
-    nnl_array_free(&ts);
   }
 }
 
@@ -840,11 +1045,11 @@ static val *string(py *p, TSNode n) {
   bool ok = true;
   for (uint32_t i = 0; i < ks.len; i++) {
     TSNode c = ks.items[i];
-    if (is(c, "string_content")) {
+    if (is(c, K_string_content)) {
       nnl_span s = span_of(c);
       nnl_buf_put(&b, p->src + s.off, s.len);
-    } else if (is(c, "interpolation") || is(c, "escape_sequence")) {
-      if (is(c, "escape_sequence")) {
+    } else if (is(c, K_interpolation) || is(c, K_escape_sequence)) {
+      if (is(c, K_escape_sequence)) {
         nnl_span s = span_of(c);
         nnl_buf_put(&b, p->src + s.off, s.len);
       } else {
@@ -852,7 +1057,6 @@ static val *string(py *p, TSNode n) {
       }
     }
   }
-  nnl_array_free(&ks);
   val *v;
   if (ok) {
     v = mk(p, V_STR, span_of(n));
@@ -975,9 +1179,9 @@ static int compare(const char *op, val *l, val *r) {
 /* argument_list -> (expr | keyword_argument | list_splat | dictionary_splat)* */
 static pargs *eval_args(py *p, TSNode call) {
   pargs *a = new_args(p, span_of(call));
-  TSNode al = field(call, "arguments");
+  TSNode al = field(call, FLD_arguments);
   if (ts_node_is_null(al)) return a;
-  if (is(al, "generator_expression")) {
+  if (is(al, K_generator_expression)) {
     a->pos_splat = 0;
     return a;
   }
@@ -985,34 +1189,39 @@ static pargs *eval_args(py *p, TSNode call) {
   kids(p, al, &ks);
   for (uint32_t i = 0; i < ks.len; i++) {
     TSNode c = ks.items[i];
-    if (is(c, "keyword_argument")) {
-      TSNode nm = field(c, "name");
+    if (is(c, K_keyword_argument)) {
+      TSNode nm = field(c, FLD_name);
       APUSH(p, &a->kw, text(p, nm));
       APUSH(p, &a->kw_at, span_of(nm));
-      APUSH(p, &a->kwv, eval(p, field(c, "value")));
-    } else if (is(c, "list_splat")) {
+      APUSH(p, &a->kwv, eval(p, field(c, FLD_value)));
+    } else if (is(c, K_list_splat)) {
       if (a->pos_splat < 0) a->pos_splat = (int)a->pos.len;
-    } else if (is(c, "dictionary_splat")) {
+    } else if (is(c, K_dictionary_splat)) {
       a->kw_splat = true;
     } else {
       APUSH(p, &a->pos, eval(p, c));
     }
   }
-  nnl_array_free(&ks);
   return a;
 }
 
+/* Has the function at fn been called (inlined) yet?  A set of the
+ * functions' start bytes, in the memo table. */
+static const char called_tag[] = "called";
 static bool was_called(py *p, TSNode fn) {
-  uint32_t s = ts_node_start_byte(fn);
-  for (uint32_t i = 0; i < p->called.len; i++)
-    if (p->called.items[i] == s) return true;
-  return false;
+  struct pmemo *e = memo_slot(p, p->src + ts_node_start_byte(fn), called_tag);
+  return e->v != NULL;
+}
+
+static void mark_called(py *p, TSNode fn) {
+  struct pmemo *e = memo_slot(p, p->src + ts_node_start_byte(fn), called_tag);
+  if (!e->v) memo_put(p, e, called_tag);
 }
 
 /* Inline a user function: bind parameters (arguments, else defaults, else
  * unknown) in a fresh scope, run the body, return its return value. */
 static val *call_func(py *p, TSNode fn, val *self, pargs *a, nnl_span at) {
-  if (!was_called(p, fn)) nnl_array_push(&p->called, ts_node_start_byte(fn));
+  mark_called(p, fn);
   if (p->calls >= MAX_CALLS) {
     p->gave_up = true;
     return unk(p, at);
@@ -1021,7 +1230,7 @@ static val *call_func(py *p, TSNode fn, val *self, pargs *a, nnl_span at) {
   scope *saved = p->locals;
   /* defaults are evaluated in the defining scope (module level here) */
   nodes ps = {0};
-  kids(p, field(fn, "parameters"), &ps);
+  kids(p, field(fn, FLD_parameters), &ps);
   uint32_t posi = 0;
   bool first = true;
   for (uint32_t i = 0; i < ps.len; i++) {
@@ -1029,19 +1238,18 @@ static val *call_func(py *p, TSNode fn, val *self, pargs *a, nnl_span at) {
     TSNode nm = q;
     TSNode dflt = {0};
     bool has_default = false;
-    if (is(q, "default_parameter") || is(q, "typed_default_parameter")) {
-      nm = field(q, "name");
-      dflt = field(q, "value");
+    if (is(q, K_default_parameter) || is(q, K_typed_default_parameter)) {
+      nm = field(q, FLD_name);
+      dflt = field(q, FLD_value);
       has_default = true;
-    } else if (is(q, "typed_parameter")) {
+    } else if (is(q, K_typed_parameter)) {
       nodes t = {0};
       kids(p, q, &t);
       nm = t.len ? t.items[0] : q;
-      nnl_array_free(&t);
-    } else if (!is(q, "identifier")) {
+    } else if (!is(q, K_identifier)) {
       continue; /* *args, **kwargs, / and * separators */
     }
-    if (!is(nm, "identifier")) continue;
+    if (!is(nm, K_identifier)) continue;
     const char *name = text(p, nm);
     val *v = NULL;
     if (first && self) {
@@ -1063,7 +1271,6 @@ static val *call_func(py *p, TSNode fn, val *self, pargs *a, nnl_span at) {
     first = false;
     scope_set(sc, name, v);
   }
-  nnl_array_free(&ps);
   p->locals = sc;
   p->calls++;
   val *saved_ret = p->ret;
@@ -1071,7 +1278,7 @@ static val *call_func(py *p, TSNode fn, val *self, pargs *a, nnl_span at) {
   p->ret = NULL;
   p->ret_unknown = false;
   int saved_taint = p->taint;
-  exec_block(p, field(fn, "body"));
+  exec_block(p, field(fn, FLD_body));
   val *r = p->ret_unknown ? unk(p, at) : p->ret ? p->ret : &NONE_V;
   p->ret = saved_ret;
   p->ret_unknown = saved_unk;
@@ -1085,19 +1292,18 @@ static val *call_func(py *p, TSNode fn, val *self, pargs *a, nnl_span at) {
 
 /* The method `name` of a user class node, or a null node. */
 static TSNode method(py *p, TSNode cls, const char *name) {
-  TSNode body = field(cls, "body");
+  TSNode body = field(cls, FLD_body);
   nodes ks = {0};
   kids(p, body, &ks);
   TSNode found = {0};
   for (uint32_t i = 0; i < ks.len; i++) {
     TSNode d = ks.items[i];
-    if (is(d, "decorated_definition")) d = field(d, "definition");
-    if (is(d, "function_definition") && text_is(p, field(d, "name"), name)) {
+    if (is(d, K_decorated_definition)) d = field(d, FLD_definition);
+    if (is(d, K_function_definition) && text_is(p, field(d, FLD_name), name)) {
       found = d;
       break;
     }
   }
-  nnl_array_free(&ks);
   return found;
 }
 
@@ -1108,6 +1314,7 @@ static val *instantiate_model(py *p, val *cls, pargs *a, nnl_span at) {
   val *self = mk(p, V_INST, at);
   self->inst = nnl_arena_alloc(p->a, sizeof *self->inst);
   self->inst->attrs = nnl_arena_alloc(p->a, sizeof(scope));
+  nnl_array_push(&p->inst_attrs, self->inst->attrs); /* its table: freed at the end */
   self->inst->cls = cls->node;
   self->inst->is_model = true;
   TSNode init = method(p, cls->node, "__init__");
@@ -1116,8 +1323,8 @@ static val *instantiate_model(py *p, val *cls, pargs *a, nnl_span at) {
   if (ts_node_is_null(call)) {
     m->dynamic = true;
   } else {
-    pobj *io = new_obj(p, O_INPUT, "Input", span_of(field(cls->node, "name")), NULL);
-    int32_t in = add_node(p, io, span_of(field(cls->node, "name")), NULL, 0);
+    pobj *io = new_obj(p, O_INPUT, "Input", span_of(field(cls->node, FLD_name)), NULL);
+    int32_t in = add_node(p, io, span_of(field(cls->node, FLD_name)), NULL, 0);
     APUSH(p, &m->ins, in);
     pargs *ca = new_args(p, at);
     APUSH(p, &ca->pos, tensor(p, in, at));
@@ -1205,8 +1412,8 @@ static val *call_value(py *p, val *fn, pargs *a, TSNode call) {
     if (fn->cls_kind == 1) return instantiate_model(p, fn, a, at);
     if (fn->cls_kind == 2) {
       val *v = mk(p, V_OBJ, at);
-      v->obj = new_obj(p, O_OPAQUE, text(p, field(fn->node, "name")),
-                       span_of(field(call, "function")), a);
+      v->obj = new_obj(p, O_OPAQUE, text(p, field(fn->node, FLD_name)),
+                       span_of(field(call, FLD_function)), a);
       return v;
     }
     return unk(p, at);
@@ -1235,14 +1442,15 @@ static val *call_value(py *p, val *fn, pargs *a, TSNode call) {
 
 /* ---- attributes ---- */
 static val *attribute(py *p, TSNode n) {
-  val *o = eval(p, field(n, "object"));
-  TSNode an = field(n, "attribute");
+  val *o = eval(p, field(n, FLD_object));
+  TSNode an = field(n, FLD_attribute);
   const char *name = text(p, an);
   nnl_span at = span_of(n);
   switch (o->k) {
   case V_MOD: {
     val *v = mk(p, V_MOD, at);
-    v->s = nnl_arena_printf(p->a, "%s.%s", o->s, name);
+    struct pmemo *e = memo_slot(p, o->s, name);
+    v->s = e->v ? e->v : memo_put(p, e, nnl_arena_printf(p->a, "%s.%s", o->s, name));
     return v;
   }
   case V_INST: {
@@ -1309,183 +1517,149 @@ static val *eval_seq(py *p, TSNode n, bool tuple) {
   nodes ks = {0};
   kids(p, n, &ks);
   for (uint32_t i = 0; i < ks.len; i++) {
-    if (is(ks.items[i], "list_splat")) v->seq->unknown = true;
+    if (is(ks.items[i], K_list_splat)) v->seq->unknown = true;
     else APUSH(p, &v->seq->it, eval(p, ks.items[i]));
   }
-  nnl_array_free(&ks);
   return v;
 }
 
 static val *eval_inner(py *p, TSNode n) {
-  const char *t = ts_node_type(n);
   nnl_span at = span_of(n);
-  switch (t[0]) {
-  case 'i':
-    if (!strcmp(t, "identifier")) return lookup(p, text(p, n), at);
-    if (!strcmp(t, "integer")) return number(p, n, false);
-    break;
-  case 'f':
-    if (!strcmp(t, "float")) return number(p, n, true);
-    if (!strcmp(t, "false")) return boolean(p, 0, at);
-    break;
-  case 't':
-    if (!strcmp(t, "true")) return boolean(p, 1, at);
-    if (!strcmp(t, "tuple")) return eval_seq(p, n, true);
-    break;
-  case 'n':
-    if (!strcmp(t, "none")) return mk(p, V_NONE, at);
-    if (!strcmp(t, "not_operator"))
-    {
-      int b = truth(eval(p, field(n, "argument")));
-      return boolean(p, b < 0 ? -1 : !b, at);
+  switch (kind(n)) {
+  case K_identifier: return lookup(p, text(p, n), at);
+  case K_integer: return number(p, n, false);
+  case K_float: return number(p, n, true);
+  case K_false: return boolean(p, 0, at);
+  case K_true: return boolean(p, 1, at);
+  case K_tuple: return eval_seq(p, n, true);
+  case K_none: return mk(p, V_NONE, at);
+  case K_not_operator: {
+    int b = truth(eval(p, field(n, FLD_argument)));
+    return boolean(p, b < 0 ? -1 : !b, at);
+  }
+  case K_string: return string(p, n);
+  case K_subscript: {
+    val *v = eval(p, field(n, FLD_value));
+    val *ix = eval(p, field(n, FLD_subscript));
+    if (v->k == V_SEQ && !v->seq->unknown && ix->k == V_NUM) {
+      double i = ix->n < 0 ? ix->n + v->seq->it.len : ix->n;
+      if (i >= 0 && i < v->seq->it.len && i == floor(i)) return v->seq->it.items[(uint32_t)i];
     }
-    break;
-  case 's':
-    if (!strcmp(t, "string")) return string(p, n);
-    if (!strcmp(t, "subscript")) {
-      val *v = eval(p, field(n, "value"));
-      val *ix = eval(p, field(n, "subscript"));
-      if (v->k == V_SEQ && !v->seq->unknown && ix->k == V_NUM) {
-        double i = ix->n < 0 ? ix->n + v->seq->it.len : ix->n;
-        if (i >= 0 && i < v->seq->it.len && i == floor(i)) return v->seq->it.items[(uint32_t)i];
+    if (v->k == V_DICT && ix->k == V_STR)
+      for (uint32_t k = 0; k < v->dict->keys.len; k++)
+        if (!strcmp(v->dict->keys.items[k], ix->s)) return v->dict->vals.items[k];
+    if (v->k == V_TENSOR) return apply(p, NULL, v, at);
+    return unk(p, at);
+  }
+  case K_call: {
+    val *fn = eval(p, field(n, FLD_function));
+    pargs *a = eval_args(p, n);
+    return call_value(p, fn, a, n);
+  }
+  case K_concatenated_string: {
+    nodes ks = {0};
+    kids(p, n, &ks);
+    nnl_buf b = {0};
+    bool ok = true;
+    for (uint32_t i = 0; i < ks.len; i++) {
+      val *s = string(p, ks.items[i]);
+      if (s->k != V_STR) ok = false;
+      else nnl_buf_puts(&b, s->s);
+    }
+    val *v = ok ? mk(p, V_STR, at) : unk(p, at);
+    if (ok) v->s = nnl_arena_strdup(p->a, nnl_buf_str(&b));
+    nnl_buf_free(&b);
+    return v;
+  }
+  case K_comparison_operator: {
+    /* a op b, two operands only */
+    nodes ks = {0};
+    kids(p, n, &ks);
+    val *r = NULL;
+    if (ks.len == 2) {
+      uint32_t s = ts_node_end_byte(ks.items[0]), e = ts_node_start_byte(ks.items[1]);
+      char op[16];
+      size_t k = 0;
+      bool sp = false;
+      for (uint32_t i = s; i < e && k + 2 < sizeof op; i++) {
+        char c = p->src[i];
+        if (isspace((unsigned char)c)) { sp = k > 0; continue; }
+        if (sp) op[k++] = ' ', sp = false;
+        op[k++] = c;
       }
-      if (v->k == V_DICT && ix->k == V_STR)
-        for (uint32_t k = 0; k < v->dict->keys.len; k++)
-          if (!strcmp(v->dict->keys.items[k], ix->s)) return v->dict->vals.items[k];
-      if (v->k == V_TENSOR) return apply(p, NULL, v, at);
-      return unk(p, at);
+      op[k] = '\0';
+      r = boolean(p, compare(op, eval(p, ks.items[0]), eval(p, ks.items[1])), at);
     }
-    break;
-  case 'c':
-    if (!strcmp(t, "call")) {
-      val *fn = eval(p, field(n, "function"));
-      pargs *a = eval_args(p, n);
-      return call_value(p, fn, a, n);
+    return r ? r : unk(p, at);
+  }
+  case K_conditional_expression: {
+    nodes ks = {0};
+    kids(p, n, &ks);
+    val *r = NULL;
+    if (ks.len == 3) {
+      int c = truth(eval(p, ks.items[1]));
+      if (c >= 0) r = eval(p, ks.items[c ? 0 : 2]);
     }
-    if (!strcmp(t, "concatenated_string")) {
-      nodes ks = {0};
-      kids(p, n, &ks);
-      nnl_buf b = {0};
-      bool ok = true;
-      for (uint32_t i = 0; i < ks.len; i++) {
-        val *s = string(p, ks.items[i]);
-        if (s->k != V_STR) ok = false;
-        else nnl_buf_puts(&b, s->s);
-      }
-      nnl_array_free(&ks);
-      val *v = ok ? mk(p, V_STR, at) : unk(p, at);
-      if (ok) v->s = nnl_arena_strdup(p->a, nnl_buf_str(&b));
-      nnl_buf_free(&b);
+    return r ? r : unk(p, at);
+  }
+  case K_list: return eval_seq(p, n, false);
+  case K_lambda: {
+    val *v = mk(p, V_CODE, at);
+    v->s = text(p, n);
+    return v;
+  }
+  case K_expression_list: return eval_seq(p, n, true);
+  case K_parenthesized_expression: {
+    nodes ks = {0};
+    kids(p, n, &ks);
+    val *r = ks.len == 1 ? eval(p, ks.items[0]) : unk(p, at);
+    return r;
+  }
+  case K_attribute: return attribute(p, n);
+  case K_assignment: { /* a = b = v: the right side */
+      val *v = eval(p, field(n, FLD_right));
+      bind(p, field(n, FLD_left), v, 0);
       return v;
     }
-    if (!strcmp(t, "comparison_operator")) {
-      /* a op b, two operands only */
-      nodes ks = {0};
-      kids(p, n, &ks);
-      val *r = NULL;
-      if (ks.len == 2) {
-        uint32_t s = ts_node_end_byte(ks.items[0]), e = ts_node_start_byte(ks.items[1]);
-        char op[16];
-        size_t k = 0;
-        bool sp = false;
-        for (uint32_t i = s; i < e && k + 2 < sizeof op; i++) {
-          char c = p->src[i];
-          if (isspace((unsigned char)c)) { sp = k > 0; continue; }
-          if (sp) op[k++] = ' ', sp = false;
-          op[k++] = c;
-        }
-        op[k] = '\0';
-        r = boolean(p, compare(op, eval(p, ks.items[0]), eval(p, ks.items[1])), at);
-      }
-      nnl_array_free(&ks);
-      return r ? r : unk(p, at);
+  case K_binary_operator: {
+    val *l = eval(p, field(n, FLD_left));
+    val *r = eval(p, field(n, FLD_right));
+    char op[4] = {0};
+    TSNode o = field(n, FLD_operator);
+    nnl_span s = span_of(o);
+    if (s.len < sizeof op) memcpy(op, p->src + s.off, s.len);
+    return binop(p, op, l, r, at);
+  }
+  case K_boolean_operator: {
+    val *l = eval(p, field(n, FLD_left));
+    int tl = truth(l);
+    bool is_and = text_is(p, field(n, FLD_operator), "and");
+    if (tl < 0) return unk(p, at);
+    if (is_and ? !tl : tl) return l;
+    return eval(p, field(n, FLD_right));
+  }
+  case K_unary_operator: {
+    val *x = eval(p, field(n, FLD_argument));
+    TSNode o = field(n, FLD_operator);
+    if (x->k == V_NUM && text_is(p, o, "-")) return num(p, -x->n, at);
+    if (x->k == V_NUM && text_is(p, o, "+")) return num(p, x->n, at);
+    if (x->k == V_TENSOR) return apply(p, NULL, x, at);
+    return unk(p, at);
+  }
+  case K_dictionary: {
+    val *v = mk(p, V_DICT, at);
+    v->dict = nnl_arena_alloc(p->a, sizeof *v->dict);
+    nodes ks = {0};
+    kids(p, n, &ks);
+    for (uint32_t i = 0; i < ks.len; i++) {
+      if (!is(ks.items[i], K_pair)) continue;
+      val *k = eval(p, field(ks.items[i], FLD_key));
+      val *x = eval(p, field(ks.items[i], FLD_value));
+      APUSH(p, &v->dict->keys, k->k == V_STR ? k->s : "");
+      APUSH(p, &v->dict->vals, x);
     }
-    if (!strcmp(t, "conditional_expression")) {
-      nodes ks = {0};
-      kids(p, n, &ks);
-      val *r = NULL;
-      if (ks.len == 3) {
-        int c = truth(eval(p, ks.items[1]));
-        if (c >= 0) r = eval(p, ks.items[c ? 0 : 2]);
-      }
-      nnl_array_free(&ks);
-      return r ? r : unk(p, at);
-    }
-    break;
-  case 'l':
-    if (!strcmp(t, "list")) return eval_seq(p, n, false);
-    if (!strcmp(t, "lambda")) {
-      val *v = mk(p, V_CODE, at);
-      v->s = text(p, n);
-      return v;
-    }
-    break;
-  case 'e':
-    if (!strcmp(t, "expression_list")) return eval_seq(p, n, true);
-    break;
-  case 'p':
-    if (!strcmp(t, "parenthesized_expression")) {
-      nodes ks = {0};
-      kids(p, n, &ks);
-      val *r = ks.len == 1 ? eval(p, ks.items[0]) : unk(p, at);
-      nnl_array_free(&ks);
-      return r;
-    }
-    break;
-  case 'a':
-    if (!strcmp(t, "attribute")) return attribute(p, n);
-    if (!strcmp(t, "assignment")) { /* a = b = v: the right side */
-      val *v = eval(p, field(n, "right"));
-      bind(p, field(n, "left"), v, 0);
-      return v;
-    }
-    break;
-  case 'b':
-    if (!strcmp(t, "binary_operator")) {
-      val *l = eval(p, field(n, "left"));
-      val *r = eval(p, field(n, "right"));
-      char op[4] = {0};
-      TSNode o = field(n, "operator");
-      nnl_span s = span_of(o);
-      if (s.len < sizeof op) memcpy(op, p->src + s.off, s.len);
-      return binop(p, op, l, r, at);
-    }
-    if (!strcmp(t, "boolean_operator")) {
-      val *l = eval(p, field(n, "left"));
-      int tl = truth(l);
-      bool is_and = text_is(p, field(n, "operator"), "and");
-      if (tl < 0) return unk(p, at);
-      if (is_and ? !tl : tl) return l;
-      return eval(p, field(n, "right"));
-    }
-    break;
-  case 'u':
-    if (!strcmp(t, "unary_operator")) {
-      val *x = eval(p, field(n, "argument"));
-      TSNode o = field(n, "operator");
-      if (x->k == V_NUM && text_is(p, o, "-")) return num(p, -x->n, at);
-      if (x->k == V_NUM && text_is(p, o, "+")) return num(p, x->n, at);
-      if (x->k == V_TENSOR) return apply(p, NULL, x, at);
-      return unk(p, at);
-    }
-    break;
-  case 'd':
-    if (!strcmp(t, "dictionary")) {
-      val *v = mk(p, V_DICT, at);
-      v->dict = nnl_arena_alloc(p->a, sizeof *v->dict);
-      nodes ks = {0};
-      kids(p, n, &ks);
-      for (uint32_t i = 0; i < ks.len; i++) {
-        if (!is(ks.items[i], "pair")) continue;
-        val *k = eval(p, field(ks.items[i], "key"));
-        val *x = eval(p, field(ks.items[i], "value"));
-        APUSH(p, &v->dict->keys, k->k == V_STR ? k->s : "");
-        APUSH(p, &v->dict->vals, x);
-      }
-      nnl_array_free(&ks);
-      return v;
-    }
-    break;
+    return v;
+  }
   }
   return unk(p, at);
 }
@@ -1506,11 +1680,11 @@ static val *eval(py *p, TSNode n) {
 static void import_stmt(py *p, TSNode n) {
   nodes ks = {0};
   kids(p, n, &ks);
-  bool from = is(n, "import_from_statement");
+  bool from = is(n, K_import_from_statement);
   const char *mod = NULL;
-  TSNode mn = field(n, "module_name");
+  TSNode mn = field(n, FLD_module_name);
   if (from) {
-    if (!is(mn, "dotted_name")) { /* relative: local code */
+    if (!is(mn, K_dotted_name)) { /* relative: local code */
       mod = NULL;
     } else {
       mod = text(p, mn);
@@ -1519,16 +1693,16 @@ static void import_stmt(py *p, TSNode n) {
   for (uint32_t i = 0; i < ks.len; i++) {
     TSNode c = ks.items[i];
     if (from && ts_node_eq(c, mn)) continue;
-    if (is(c, "wildcard_import")) {
+    if (is(c, K_wildcard_import)) {
       if (mod && is_keras_import(mod)) nnl_array_push(&p->star, canon(p, mod));
       continue;
     }
     TSNode name = c, alias = {0};
-    if (is(c, "aliased_import")) {
-      name = field(c, "name");
-      alias = field(c, "alias");
+    if (is(c, K_aliased_import)) {
+      name = field(c, FLD_name);
+      alias = field(c, FLD_alias);
     }
-    if (!is(name, "dotted_name")) continue;
+    if (!is(name, K_dotted_name)) continue;
     const char *full = text(p, name);
     val *v;
     const char *bindname;
@@ -1556,18 +1730,17 @@ static void import_stmt(py *p, TSNode n) {
       continue; /* a fallback import: keep the first */
     scope_set(p->locals ? p->locals : &p->globals, bindname, v);
   }
-  nnl_array_free(&ks);
 }
 
 /* What a class derives from: 1 keras.Model, 2 keras.layers.Layer, else 0. */
 static void superclass_kind(py *p, TSNode cls, uint8_t *kind) {
   *kind = 0;
-  TSNode sup = field(cls, "superclasses");
+  TSNode sup = field(cls, FLD_superclasses);
   if (ts_node_is_null(sup)) return;
   nodes ks = {0};
   kids(p, sup, &ks);
   for (uint32_t i = 0; i < ks.len; i++) {
-    if (is(ks.items[i], "keyword_argument")) continue;
+    if (is(ks.items[i], K_keyword_argument)) continue;
     val *b = eval(p, ks.items[i]);
     if (b->k == V_MOD) {
       const char *q = canon(p, b->s);
@@ -1580,7 +1753,6 @@ static void superclass_kind(py *p, TSNode cls, uint8_t *kind) {
       *kind = b->cls_kind;
     }
   }
-  nnl_array_free(&ks);
 }
 
 static flow exec_stmt(py *p, TSNode s);
@@ -1598,7 +1770,6 @@ static flow exec_block(py *p, TSNode n) {
   flow f = F_NEXT;
   for (uint32_t i = 0; i < ks.len && f == F_NEXT && !p->gave_up; i++)
     f = exec_stmt(p, ks.items[i]);
-  nnl_array_free(&ks);
   p->nest--;
   return f;
 }
@@ -1614,31 +1785,30 @@ static flow exec_tainted(py *p, TSNode body) {
 }
 
 static flow exec_if(py *p, TSNode s) {
-  int c = truth(eval(p, field(s, "condition")));
-  if (c == 1) return exec_block(p, field(s, "consequence"));
-  if (c < 0) exec_tainted(p, field(s, "consequence"));
+  int c = truth(eval(p, field(s, FLD_condition)));
+  if (c == 1) return exec_block(p, field(s, FLD_consequence));
+  if (c < 0) exec_tainted(p, field(s, FLD_consequence));
   nodes ks = {0};
   kids(p, s, &ks);
   flow f = F_NEXT;
   for (uint32_t i = 0; i < ks.len; i++) {
     TSNode k = ks.items[i];
-    if (is(k, "elif_clause")) {
+    if (is(k, K_elif_clause)) {
       if (c == 1) break;
-      int e = c < 0 ? -1 : truth(eval(p, field(k, "condition")));
-      if (e < 0) { c = -1; exec_tainted(p, field(k, "consequence")); }
-      else if (e == 1) { f = exec_block(p, field(k, "consequence")); c = 1; break; }
-    } else if (is(k, "else_clause")) {
-      if (c == 0) f = exec_block(p, field(k, "body"));
-      else if (c < 0) exec_tainted(p, field(k, "body"));
+      int e = c < 0 ? -1 : truth(eval(p, field(k, FLD_condition)));
+      if (e < 0) { c = -1; exec_tainted(p, field(k, FLD_consequence)); }
+      else if (e == 1) { f = exec_block(p, field(k, FLD_consequence)); c = 1; break; }
+    } else if (is(k, K_else_clause)) {
+      if (c == 0) f = exec_block(p, field(k, FLD_body));
+      else if (c < 0) exec_tainted(p, field(k, FLD_body));
     }
   }
-  nnl_array_free(&ks);
   return f;
 }
 
 static flow exec_for(py *p, TSNode s) {
-  val *it = eval(p, field(s, "right"));
-  TSNode left = field(s, "left"), body = field(s, "body");
+  val *it = eval(p, field(s, FLD_right));
+  TSNode left = field(s, FLD_left), body = field(s, FLD_body);
   if (it->k == V_SEQ && !it->seq->unknown && it->seq->it.len <= MAX_ITERS) {
     uint32_t n = it->seq->it.len;
     for (uint32_t i = 0; i < n && !p->gave_up; i++) {
@@ -1647,7 +1817,7 @@ static flow exec_for(py *p, TSNode s) {
       if (f == F_BREAK) return F_NEXT;
       if (f == F_RETURN) return f;
     }
-    TSNode alt = field(s, "alternative");
+    TSNode alt = field(s, FLD_alternative);
     if (!ts_node_is_null(alt)) exec_block(p, alt);
     return F_NEXT;
   }
@@ -1659,82 +1829,78 @@ static flow exec_for(py *p, TSNode s) {
 
 static flow exec_stmt(py *p, TSNode s) {
   if (!spend(p)) return F_NEXT;
-  const char *t = ts_node_type(s);
-  if (!strcmp(t, "expression_statement")) {
+  switch (kind(s)) {
+  case K_expression_statement: {
     nodes ks = {0};
     kids(p, s, &ks);
     for (uint32_t i = 0; i < ks.len; i++) {
       TSNode e = ks.items[i];
-      if (is(e, "assignment")) {
-        TSNode r = field(e, "right");
+      if (is(e, K_assignment)) {
+        TSNode r = field(e, FLD_right);
         val *v = ts_node_is_null(r) ? unk(p, span_of(e)) : eval(p, r);
-        bind(p, field(e, "left"), v, 0);
-      } else if (is(e, "augmented_assignment")) {
-        TSNode l = field(e, "left");
+        bind(p, field(e, FLD_left), v, 0);
+      } else if (is(e, K_augmented_assignment)) {
+        TSNode l = field(e, FLD_left);
         val *cur = eval(p, l);
-        val *r = eval(p, field(e, "right"));
+        val *r = eval(p, field(e, FLD_right));
         char op[4] = {0};
-        nnl_span o = span_of(field(e, "operator"));
+        nnl_span o = span_of(field(e, FLD_operator));
         if (o.len >= 2 && o.len - 1 < sizeof op) memcpy(op, p->src + o.off, o.len - 1);
         bind(p, l, binop(p, op, cur, r, span_of(e)), 0);
-      } else if (!is(e, "string")) {
+      } else if (!is(e, K_string)) {
         eval(p, e);
       }
     }
-    nnl_array_free(&ks);
     return F_NEXT;
   }
-  if (!strcmp(t, "import_statement") || !strcmp(t, "import_from_statement")) {
+  case K_import_statement:
+  case K_import_from_statement: {
     import_stmt(p, s);
     return F_NEXT;
   }
-  if (!strcmp(t, "function_definition")) {
+  case K_function_definition: {
     val *v = mk(p, V_FUNC, span_of(s));
     v->node = s;
     if (!p->locals && p->calls == 0) nnl_array_push(&p->funcs, v);
-    bind_name(p, text(p, field(s, "name")), v);
+    bind_name(p, text(p, field(s, FLD_name)), v);
     return F_NEXT;
   }
-  if (!strcmp(t, "class_definition")) {
+  case K_class_definition: {
     val *v = mk(p, V_CLASS, span_of(s));
     v->node = s;
     superclass_kind(p, s, &v->cls_kind);
-    bind_name(p, text(p, field(s, "name")), v);
+    bind_name(p, text(p, field(s, FLD_name)), v);
     return F_NEXT;
   }
-  if (!strcmp(t, "decorated_definition")) return exec_stmt(p, field(s, "definition"));
-  if (!strcmp(t, "if_statement")) return exec_if(p, s);
-  if (!strcmp(t, "for_statement")) return exec_for(p, s);
-  if (!strcmp(t, "while_statement")) return exec_tainted(p, field(s, "body"));
-  if (!strcmp(t, "with_statement")) return exec_block(p, field(s, "body"));
-  if (!strcmp(t, "try_statement")) {
-    flow f = exec_block(p, field(s, "body"));
+  case K_decorated_definition: return exec_stmt(p, field(s, FLD_definition));
+  case K_if_statement: return exec_if(p, s);
+  case K_for_statement: return exec_for(p, s);
+  case K_while_statement: return exec_tainted(p, field(s, FLD_body));
+  case K_with_statement: return exec_block(p, field(s, FLD_body));
+  case K_try_statement: {
+    flow f = exec_block(p, field(s, FLD_body));
     nodes ks = {0};
     kids(p, s, &ks);
     for (uint32_t i = 0; i < ks.len; i++) {
       TSNode k = ks.items[i];
-      if (is(k, "except_clause")) {
+      if (is(k, K_except_clause)) {
         nodes b = {0};
         kids(p, k, &b);
         if (b.len) exec_tainted(p, b.items[b.len - 1]);
-        nnl_array_free(&b);
-      } else if (is(k, "else_clause") && f == F_NEXT) {
-        f = exec_block(p, field(k, "body"));
-      } else if (is(k, "finally_clause")) {
+      } else if (is(k, K_else_clause) && f == F_NEXT) {
+        f = exec_block(p, field(k, FLD_body));
+      } else if (is(k, K_finally_clause)) {
         nodes b = {0};
         kids(p, k, &b);
         if (b.len) exec_block(p, b.items[b.len - 1]);
-        nnl_array_free(&b);
       }
     }
-    nnl_array_free(&ks);
     return f;
   }
-  if (!strcmp(t, "return_statement")) {
+  case K_return_statement: {
     nodes ks = {0};
     kids(p, s, &ks);
     val *v = ks.len ? eval(p, ks.items[0]) : &NONE_V;
-    nnl_array_free(&ks);
     if (p->taint > 0) {
       p->ret_unknown = true;
       return F_NEXT;
@@ -1742,13 +1908,22 @@ static flow exec_stmt(py *p, TSNode s) {
     p->ret = v;
     return F_RETURN;
   }
-  if (!strcmp(t, "break_statement")) return p->taint ? F_NEXT : F_BREAK;
-  if (!strcmp(t, "continue_statement")) return p->taint ? F_NEXT : F_CONTINUE;
-  if (!strcmp(t, "block")) return exec_block(p, s);
-  return F_NEXT; /* pass, global, assert, raise, print, del, ... */
+  case K_break_statement: return p->taint ? F_NEXT : F_BREAK;
+  case K_continue_statement: return p->taint ? F_NEXT : F_CONTINUE;
+  case K_block: return exec_block(p, s);
+  default:
+    return F_NEXT; /* pass, global, assert, raise, print, del, ... */
+  }
 }
 
 /* ---- values to keras.c's nnl_kval ---- */
+
+/* nnl_keras_positional, once per class name and position. */
+static const char *positional(py *p, const char *cls, uint32_t i) {
+  struct pmemo *e = memo_slot(p, cls, (const void *)(uintptr_t)(i + 1));
+  if (e->v) return e->v == memo_none ? NULL : e->v;
+  return memo_put(p, e, nnl_keras_positional(cls, i));
+}
 static void to_kval(py *p, val *v, nnl_kval *out, int depth);
 
 /* The arguments of a call as nnl_karg: positional ones named through
@@ -1772,7 +1947,7 @@ static nnl_karg *to_kargs(py *p, const char *cls, pargs *a, size_t *n, int depth
   }
   for (uint32_t i = 0; i < a->pos.len; i++) {
     if (a->pos_splat >= 0 && (int)i >= a->pos_splat) break;
-    const char *key = nnl_keras_positional(cls, i);
+    const char *key = positional(p, cls, i);
     if (!key || nnl_karg_find(out, k, key)) continue;
     out[k].key = key;
     out[k].key_at = a->pos.items[i]->at;
@@ -2015,7 +2190,7 @@ static bool first_error(TSNode root, TSNode *out) {
   bool found = false;
   for (;;) {
     TSNode n = ts_tree_cursor_current_node(&c);
-    if (ts_node_is_missing(n) || is(n, "ERROR")) {
+    if (ts_node_is_missing(n) || is(n, K_ERROR)) {
       *out = n;
       found = true;
       break;
@@ -2044,6 +2219,7 @@ int nnl_parse_keras_py(nnl_ctx *cx, nnl_doc *doc) {
     nnl_report_bad_input(cx, doc, (nnl_span){0, 0}, "file too large");
     return -1;
   }
+  pthread_once(&tables_once, tables_init);
   TSParser *parser = ts_parser_new();
   ts_parser_set_language(parser, tree_sitter_python());
   TSTree *tree = ts_parser_parse_string(parser, NULL, doc->src, (uint32_t)doc->len);
@@ -2068,12 +2244,12 @@ int nnl_parse_keras_py(nnl_ctx *cx, nnl_doc *doc) {
     kids(p, root, &ks);
     for (uint32_t i = 0; i < ks.len && !keras; i++) {
       TSNode s = ks.items[i];
-      if (is(s, "import_statement") || is(s, "import_from_statement")) {
+      if (is(s, K_import_statement) || is(s, K_import_from_statement)) {
         nnl_span sp = span_of(s);
         if (memmem(p->src + sp.off, sp.len, "keras", 5) ||
             memmem(p->src + sp.off, sp.len, "tensorflow", 10))
           keras = true;
-      } else if (is(s, "try_statement") || is(s, "if_statement")) {
+      } else if (is(s, K_try_statement) || is(s, K_if_statement)) {
         nnl_span sp = span_of(s);
         const char *x = p->src + sp.off;
         if ((memmem(x, sp.len, "import", 6)) &&
@@ -2081,7 +2257,6 @@ int nnl_parse_keras_py(nnl_ctx *cx, nnl_doc *doc) {
           keras = true;
       }
     }
-    nnl_array_free(&ks);
   }
   if (!keras) {
     doc->skipped = true;
@@ -2117,7 +2292,7 @@ int nnl_parse_keras_py(nnl_ctx *cx, nnl_doc *doc) {
     nnl_span sp = span_of(f->node);
     const char *x = p->src + sp.off;
     if (!memmem(x, sp.len, "Sequential", 10) && !memmem(x, sp.len, "Model", 5)) continue;
-    pargs *a = new_args(p, span_of(field(f->node, "name")));
+    pargs *a = new_args(p, span_of(field(f->node, FLD_name)));
     call_func(p, f->node, NULL, a, a->at);
   }
   if (!p->gave_up)
@@ -2129,12 +2304,16 @@ int nnl_parse_keras_py(nnl_ctx *cx, nnl_doc *doc) {
     }
 
 done:
+  free(p->names);
+  free(p->memo);
+  nnl_array_free(&p->scratch);
+  for (uint32_t i = 0; i < p->inst_attrs.len; i++) scope_free(p->inst_attrs.items[i]);
+  nnl_array_free(&p->inst_attrs);
   scope_free(&p->globals);
   nnl_array_free(&p->nodes);
   nnl_array_free(&p->models);
   nnl_array_free(&p->funcs);
   nnl_array_free(&p->star);
-  nnl_array_free(&p->called);
   ts_tree_cursor_delete(&p->cur);
   ts_tree_delete(tree);
   ts_parser_delete(parser);
