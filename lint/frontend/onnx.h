@@ -313,8 +313,12 @@ static inline uint32_t nnl_onnx_name_id(const char *s) {
  * for nodes of the main graph, edges from value names, inputs from graph
  * inputs that are not initializers, weight summaries, and training facts
  * from training_info; then nnl_ir_toposort and nnl_ir_derive.  Returns 0,
- * or reports NN000 (a cycle, a model without a graph) and returns -1.
- * Everything is allocated in doc->arena; m is only read. */
+ * or reports one NN000 and returns -1: a model without a graph, a cycle,
+ * or a name used and never defined (a node input or graph output of the
+ * main graph, of a subgraph, which also sees its enclosing graphs' names,
+ * or of a function, which sees only its own; "" is an omitted input and
+ * definitions may follow their uses).  Everything is allocated in
+ * doc->arena; m is only read. */
 int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *m);
 
 #endif

@@ -26,6 +26,10 @@
  * any weight layer is an input normalization (Rescaling); merges are
  * Add/Sum/Mul/Concat of two or more activations.  Standard ops with no
  * special role are OTHER layers; unknown ops and custom domains OPAQUE.
+ *
+ * Before any of that, every name a node input or graph output uses must be
+ * defined somewhere in scope (check_refs), and the nodes must order without
+ * a cycle: either failing is one NN000 and no model.
  */
 #include <math.h>
 #include <stdio.h>
@@ -1080,6 +1084,286 @@ static void training_from(st *s, const nnl_onnx_graph *g, nnl_span at) {
   }
 }
 
+/* ---- undefined references ----
+ *
+ * ONNX IR: a name is defined by a graph input, an initializer (dense or
+ * sparse) or a node output, and used by a node input or a graph output.
+ * Every use must have a definition: in the same graph, or, inside a
+ * subgraph (an If/Loop/Scan body), in any enclosing graph.  A function's
+ * nodes see only the function's inputs and their own outputs.  The empty
+ * name is an omitted optional input, not a use.  Definitions count
+ * wherever they sit in the node list: the order step tolerates nodes out
+ * of order, so only a name with no definition at all is reported.
+ * Training graphs (TrainingInfoProto) name the main graph's initializers
+ * and outputs under their own rules and are not checked. */
+
+/* The names one graph or function defines, and the scope it is nested in.
+ * The main graph's names are the value table of st (main true, no set). */
+typedef struct scope {
+  const struct scope *outer;
+  const char **set;  /* open addressing by hash(), NULL empty */
+  uint32_t mask;
+  bool main;
+} scope;
+
+/* Where a graph sits, for the logical location of binary diagnostics:
+ * its name, and the node (and attribute) of the enclosing graph that
+ * holds it. */
+typedef struct frame {
+  const struct frame *up;   /* the enclosing graph, or NULL */
+  const char *graph;        /* this graph's (or function's) name */
+  const nnl_onnx_node *node;/* up only: the node holding the subgraph */
+  uint32_t idx;             /* its index */
+  const char *attr;         /* the attribute holding the subgraph */
+  const char *what;         /* "graph" or "function" */
+} frame;
+
+static void scope_add(scope *sc, const char *name) {
+  if (!name || !*name) return;
+  for (uint32_t i = hash(name) & sc->mask;; i = (i + 1) & sc->mask) {
+    const char *k = sc->set[i];
+    if (!k) {
+      sc->set[i] = name;
+      return;
+    }
+    if (k == name || strcmp(k, name) == 0) return;
+  }
+}
+
+static bool scope_has(const scope *sc, const char *name) {
+  for (uint32_t i = hash(name) & sc->mask;; i = (i + 1) & sc->mask) {
+    const char *k = sc->set[i];
+    if (!k) return false;
+    if (k == name || strcmp(k, name) == 0) return true;
+  }
+}
+
+/* Is name (not empty) defined in sc or a scope it is nested in? */
+static bool visible(st *s, const scope *sc, const char *name) {
+  for (; sc; sc = sc->outer)
+    if (sc->main ? find(s, name) != NULL : scope_has(sc, name)) return true;
+  return false;
+}
+
+/* A set sized for n names (at most half full). */
+static void scope_init(scope *sc, const scope *outer, uint64_t n) {
+  uint64_t size = 16;
+  while (size < n * 2) size <<= 1;
+  sc->outer = outer;
+  sc->set = nnl_xcalloc(size, sizeof *sc->set);
+  sc->mask = (uint32_t)(size - 1);
+  sc->main = false;
+}
+
+/* Append "graph/node/op" of node n (index idx) of the graph of f, after
+ * the locations of the graphs enclosing it, to buf (truncated at cap). */
+static void put_path(char *buf, size_t cap, size_t *len, const frame *f,
+                     const nnl_onnx_node *n, uint32_t idx, const char *attr) {
+  if (f->up) put_path(buf, cap, len, f->up, f->up->node, f->up->idx,
+                      f->up->attr);
+  if (*len >= cap) return;
+  const char *g = f->graph && *f->graph ? f->graph : "graph";
+  int k = *n->name
+              ? snprintf(buf + *len, cap - *len, "%s/%s/%s", g, n->name,
+                         n->op_type)
+              : snprintf(buf + *len, cap - *len, "%s/node[%u]/%s", g, idx,
+                         n->op_type);
+  if (k > 0) *len += (size_t)k;
+  if (attr && *len < cap) {
+    k = snprintf(buf + *len, cap - *len, "/%s/", attr);
+    if (k > 0) *len += (size_t)k;
+  }
+  if (*len >= cap) *len = cap - 1;
+}
+
+/* " at LOCATION (byte N)" for a binary model, "" for text (whose span
+ * gives line and column). */
+static const char *binary_at(st *s, const frame *f, const nnl_onnx_node *n,
+                             uint32_t idx, nnl_span at) {
+  if (!s->om->binary) return "";
+  char path[512];
+  size_t len = 0;
+  path[0] = 0;
+  if (n) put_path(path, sizeof path, &len, f, n, idx, NULL);
+  else if (f->up)
+    put_path(path, sizeof path, &len, f->up, f->up->node, f->up->idx,
+             f->up->attr);
+  if (!n) {
+    /* a graph output: the graph's own location */
+    const char *g = f->graph && *f->graph ? f->graph : "graph";
+    if (len < sizeof path)
+      snprintf(path + len, sizeof path - len, "%s", g);
+  }
+  return nnl_arena_printf(&s->doc->arena, " at %s (byte %u)", path, at.off);
+}
+
+/* "'name' (Op)" or "INDEX (Op)": a node in a message. */
+static const char *node_who(st *s, const nnl_onnx_node *n, uint32_t idx) {
+  return *n->name ? nnl_arena_printf(&s->doc->arena, "'%s' (%s)", n->name,
+                                     n->op_type)
+                  : nnl_arena_printf(&s->doc->arena, "%u (%s)", idx,
+                                     n->op_type);
+}
+
+/* " in graph 'NAME'" for a node of a subgraph or a function in a text
+ * model (a binary location names the graph already), else "". */
+static const char *inside(st *s, const frame *f) {
+  if (s->om->binary || (!f->up && streq(f->what, "graph"))) return "";
+  return nnl_arena_printf(&s->doc->arena, " in %s '%s'", f->what,
+                          f->graph ? f->graph : "");
+}
+
+static void undefined_input(st *s, const frame *f, const nnl_onnx_node *n,
+                            uint32_t idx, const char *name) {
+  nnl_report_bad_input(s->cx, s->doc, n->span,
+                       "input '%s' of node %s%s is not defined%s", name,
+                       node_who(s, n, idx), inside(s, f),
+                       binary_at(s, f, n, idx, n->span));
+}
+
+static void undefined_output(st *s, const frame *f, const char *name,
+                             nnl_span at) {
+  const char *g = f->graph && *f->graph ? f->graph : "";
+  nnl_report_bad_input(s->cx, s->doc, at, "output '%s' of %s%s%s%s is not "
+                       "defined%s", name, f->what, *g ? " '" : "", g,
+                       *g ? "'" : "", binary_at(s, f, NULL, 0, at));
+}
+
+static bool check_graph(st *s, const scope *outer, const frame *up,
+                        const nnl_onnx_graph *g, int depth);
+
+/* Check the subgraphs held by the attributes of node n (index idx) of the
+ * graph of f, whose names are sc.  false once one NN000 is reported. */
+static bool check_subgraphs(st *s, const scope *sc, frame *f,
+                            const nnl_onnx_node *n, uint32_t idx, int depth) {
+  for (uint32_t i = 0; i < n->n_attrs; i++) {
+    const nnl_onnx_attr *a = &n->attrs[i];
+    if (!a->g && !a->n_graphs) continue;
+    f->node = n;
+    f->idx = idx;
+    f->attr = a->name;
+    if (a->g && !check_graph(s, sc, f, a->g, depth + 1)) return false;
+    for (uint32_t k = 0; k < a->n_graphs; k++)
+      if (a->graphs[k] && !check_graph(s, sc, f, a->graphs[k], depth + 1))
+        return false;
+  }
+  return true;
+}
+
+/* Check a subgraph (depth: its nesting, 1 for a body of the main graph)
+ * whose enclosing graphs' names are outer.  false once one NN000 is
+ * reported. */
+static bool check_graph(st *s, const scope *outer, const frame *up,
+                        const nnl_onnx_graph *g, int depth) {
+  if (depth > NNL_MAX_DEPTH) {
+    nnl_report_bad_input(s->cx, s->doc, g->span,
+                         "subgraphs nested more than %d deep", NNL_MAX_DEPTH);
+    return false;
+  }
+  uint64_t n = (uint64_t)g->n_inputs + g->n_initializers +
+               g->n_sparse_initializers;
+  for (uint32_t i = 0; i < g->n_nodes; i++) n += g->nodes[i].n_outputs;
+  scope sc;
+  scope_init(&sc, outer, n);
+  for (uint32_t i = 0; i < g->n_inputs; i++) scope_add(&sc, g->inputs[i].name);
+  for (uint32_t i = 0; i < g->n_initializers; i++)
+    scope_add(&sc, g->initializers[i].name);
+  for (uint32_t i = 0; i < g->n_sparse_initializers; i++)
+    scope_add(&sc, g->sparse_initializers[i].values.name);
+  for (uint32_t i = 0; i < g->n_nodes; i++)
+    for (uint32_t j = 0; j < g->nodes[i].n_outputs; j++)
+      scope_add(&sc, g->nodes[i].outputs[j]);
+  frame f = {up, g->name, NULL, 0, NULL, "graph"};
+  bool ok = true;
+  for (uint32_t i = 0; ok && i < g->n_nodes; i++) {
+    const nnl_onnx_node *nd = &g->nodes[i];
+    for (uint32_t j = 0; ok && j < nd->n_inputs; j++) {
+      const char *name = nd->inputs[j];
+      if (name && *name && !visible(s, &sc, name)) {
+        undefined_input(s, &f, nd, i, name);
+        ok = false;
+      }
+    }
+    if (ok) ok = check_subgraphs(s, &sc, &f, nd, i, depth);
+  }
+  for (uint32_t i = 0; ok && i < g->n_outputs; i++) {
+    const char *name = g->outputs[i].name;
+    if (name && *name && !visible(s, &sc, name)) {
+      undefined_output(s, &f, name, g->outputs[i].span);
+      ok = false;
+    }
+  }
+  free(sc.set);
+  return ok;
+}
+
+/* Check a model-local function: its nodes see its inputs and their own
+ * outputs (and nothing of the main graph).  false once one NN000 is
+ * reported. */
+static bool check_function(st *s, const nnl_onnx_function *fn) {
+  uint64_t n = fn->n_inputs;
+  for (uint32_t i = 0; i < fn->n_nodes; i++) n += fn->nodes[i].n_outputs;
+  scope sc;
+  scope_init(&sc, NULL, n);
+  for (uint32_t i = 0; i < fn->n_inputs; i++) scope_add(&sc, fn->inputs[i]);
+  for (uint32_t i = 0; i < fn->n_nodes; i++)
+    for (uint32_t j = 0; j < fn->nodes[i].n_outputs; j++)
+      scope_add(&sc, fn->nodes[i].outputs[j]);
+  frame f = {NULL, fn->name, NULL, 0, NULL, "function"};
+  bool ok = true;
+  for (uint32_t i = 0; ok && i < fn->n_nodes; i++) {
+    const nnl_onnx_node *nd = &fn->nodes[i];
+    for (uint32_t j = 0; ok && j < nd->n_inputs; j++) {
+      const char *name = nd->inputs[j];
+      if (name && *name && !scope_has(&sc, name)) {
+        undefined_input(s, &f, nd, i, name);
+        ok = false;
+      }
+    }
+    if (ok) ok = check_subgraphs(s, &sc, &f, nd, i, 0);
+  }
+  for (uint32_t i = 0; ok && i < fn->n_outputs; i++) {
+    const char *name = fn->outputs[i];
+    if (name && *name && !scope_has(&sc, name)) {
+      undefined_output(s, &f, name, fn->span);
+      ok = false;
+    }
+  }
+  free(sc.set);
+  return ok;
+}
+
+/* Every use in the model has a definition: the main graph's node inputs
+ * (resolved in s->ops: 0 is no definition) and outputs, its subgraphs,
+ * and the model's functions.  Reports the first undefined name as NN000
+ * (at the node, or at the graph output) and returns false. */
+static bool check_refs(st *s) {
+  const nnl_onnx_graph *g = s->g;
+  scope top = {NULL, NULL, 0, true};
+  frame f = {NULL, g->name, NULL, 0, NULL, "graph"};
+  for (uint32_t i = 0; i < g->n_nodes; i++) {
+    const nnl_onnx_node *n = &g->nodes[i];
+    for (uint32_t j = 0; j < n->n_inputs; j++) {
+      const char *name = n->inputs[j];
+      if (name && *name && !s->ops[s->ops_at[i] + j]) {
+        undefined_input(s, &f, n, i, name);
+        return false;
+      }
+    }
+    if (!check_subgraphs(s, &top, &f, n, i, 0)) return false;
+  }
+  for (uint32_t i = 0; i < g->n_outputs; i++) {
+    const char *name = g->outputs[i].name;
+    if (name && *name && !find(s, name)) {
+      undefined_output(s, &f, name, g->outputs[i].span);
+      return false;
+    }
+  }
+  for (uint32_t i = 0; i < s->om->n_functions; i++)
+    if (!check_function(s, &s->om->functions[i])) return false;
+  return true;
+}
+
 /* ---- the graph ---- */
 
 /* Node order: Kahn's algorithm, file order where free.  Returns the number
@@ -1306,11 +1590,17 @@ int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *om) {
   }
   s.ops_at[g->n_nodes] = k;
 
+  int rc = 0;
+  uint32_t *order = NULL;
+  if (!check_refs(&s)) {
+    rc = -1;
+    goto out;
+  }
+
   count_uses(&s);
   add_inputs_outputs(&s);
 
-  int rc = 0;
-  uint32_t *order = nnl_xmalloc(sizeof *order * (g->n_nodes ? g->n_nodes : 1));
+  order = nnl_xmalloc(sizeof *order * (g->n_nodes ? g->n_nodes : 1));
   uint32_t done = order_nodes(&s, order);
   if (done < g->n_nodes) {
     /* the first node left over sits on (or after) a cycle */
@@ -1319,15 +1609,12 @@ int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *om) {
     uint32_t bad = 0;
     while (seen[bad]) bad++;
     const nnl_onnx_node *n = &g->nodes[bad];
-    char *w = where_of(&s, n, bad);
-    const char *who =
-        *n->name ? nnl_arena_printf(&doc->arena, "'%s' (%s)", n->name,
-                                    n->op_type)
-                 : nnl_arena_printf(&doc->arena, "%u (%s)", bad, n->op_type);
+    frame f = {NULL, g->name, NULL, 0, NULL, "graph"};
     nnl_report_bad_input(cx, doc, n->span,
                          "the graph has a cycle: node %s depends on its own "
-                         "output%s%s",
-                         who, w ? " at " : "", w ? w : "");
+                         "output%s",
+                         node_who(&s, n, bad), binary_at(&s, &f, n, bad,
+                                                         n->span));
     free(seen);
     rc = -1;
     goto out;

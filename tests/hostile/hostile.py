@@ -491,15 +491,20 @@ def cases():
     add(k % "encrypted", zip_archive([("config.json", KERAS_SEQ.encode())],
                                      flags=1), "2", msg="encrypted")
     add(k % "size_lie", zip_archive([("config.json", KERAS_SEQ.encode())],
-                                    fake_usize=200 * MIB), "2", msg="inflate")
+                                    fake_usize=50 * MIB), "2", msg="inflate")
+    add(k % "size_over_limit", zip_archive([("config.json", KERAS_SEQ.encode())],
+                                           fake_usize=64 * MIB + 1), "2",
+        msg="too large")
     add(k % "stored_size_lie", zip_archive([("config.json", KERAS_SEQ.encode())],
                                            fake_usize=7, method=0), "2",
         msg="sizes")
-    add(k % "zip_bomb_spaces", zip_bomb_config(120 * MIB), "01",
-        why="120 MiB of spaces around a valid model: within the 256 MiB "
+    add(k % "zip_bomb_spaces", zip_bomb_config(60 * MIB), "01",
+        why="60 MiB of spaces around a valid model: within the 64 MiB "
         "config.json bound, inflated once, parsed linearly")
-    add(k % "zip_bomb_values", zip_values_bomb(40 * MIB), "2",
-        msg="values|too large")
+    add(k % "zip_bomb_over_limit", zip_bomb_config(120 * MIB), "2",
+        msg="too large")
+    add(k % "zip_bomb_values", zip_values_bomb(30 * MIB), "2",
+        msg="values")
     add(k % "cd_past_end", arch[:-6] + struct.pack("<IH", 0x7FFFFFF0, 0), "2",
         msg="zip")
 
@@ -578,20 +583,6 @@ def cases():
 # Cases whose bound is missing in a front end owned elsewhere: name -> why.
 # Each is reported by the suite as skipped; remove the line once fixed.
 KNOWN = {
-    "onnx/undefined_ref.onnx":
-        "onnx_graph.c: a node input that no node, input or initializer "
-        "defines is taken as unknown; want NN000 at the node",
-    "onnx-text/undefined_ref.onnxtxt":
-        "onnx_graph.c: same as onnx/undefined_ref.onnx, from the text syntax",
-    "keras-json/huge_number.json":
-        "keras.c: units 1e999 (inf) is accepted; want NN000 at the value",
-    "keras-json/nan_units.json":
-        "keras.c: units NaN is accepted; want NN000 at the value",
-    "keras-json/negative_units.json":
-        "keras.c: units -8 is linted as a layer of -8 units; want NN000",
-    "keras-json/undefined_ref.json":
-        "keras_json.c: an inbound node naming no layer is dropped silently; "
-        "want NN000 at the inbound node",
     "keras-py/invalid_utf8.py":
         "keras_py.c: invalid UTF-8 in the source is accepted (CPython: "
         "SyntaxError); want NN000 at the first bad byte",
