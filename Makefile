@@ -34,6 +34,16 @@ TS_PY        := grammars/node_modules/tree-sitter-python/src
 GRAMMAR_OBJS := $(B)/obj/grammars/python/parser.o $(B)/obj/grammars/python/scanner.o
 GRAMMAR_CFLAGS := -O2 -g -w -std=c11 -I$(TS_PY)
 
+# $(call apt_install,PACKAGES,WHY): install the Debian packages that are
+# missing (through sudo when not root), saying what for.
+apt_install = missing=""; for p in $(1); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "$(2):$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
 .PHONY: all deps test demo bench asan install clean check-deps print-libs
 
 all: $(B)/nnlint
@@ -45,13 +55,7 @@ check-deps:
 	  $(MAKE) --no-print-directory deps
 
 deps:
-	@missing=""; for p in $(DEB_PKGS); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	fi
+	@$(call apt_install,$(DEB_PKGS),installing)
 	@if [ ! -d grammars/node_modules ] || [ grammars/package-lock.json -nt grammars/node_modules ]; then \
 	  echo "installing pinned grammar sources (grammars/package-lock.json)"; \
 	  cd grammars && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch node_modules; \
@@ -96,7 +100,7 @@ $(B)/nnlint-asan: $(ASAN_OBJS) $(GRAMMAR_OBJS) $(B)/rules_builtin.c
 # One target per front end, the rule loader, the config loader and the LSP
 # message reader; each runs its input through the whole pipeline.  The
 # command (lint/cli/main.c) is not linked in: libFuzzer brings main().
-.PHONY: fuzz fuzz-smoke valgrind
+.PHONY: fuzz fuzz-deps fuzz-smoke valgrind
 FUZZ_CC      ?= clang
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                 -fno-omit-frame-pointer
@@ -110,8 +114,12 @@ FUZZ_TARGETS := yaml onnx onnx_text keras_json keras_py rules config lsp
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 .SECONDARY: $(FUZZ_OBJS)
 
+# clang and its libFuzzer/sanitizer runtimes, from Debian.
+FUZZ_DEB_PKGS := clang libclang-rt-14-dev
+fuzz-deps:
+	@$(call apt_install,$(FUZZ_DEB_PKGS),installing for fuzzing)
 fuzz: $(FUZZ_BINS)
-$(B)/fuzz/obj/%.o: %.c | check-deps
+$(B)/fuzz/obj/%.o: %.c | check-deps fuzz-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 $(B)/fuzz/obj/rules_builtin.o: $(B)/rules_builtin.c
@@ -129,6 +137,7 @@ fuzz-smoke: $(FUZZ_BINS)
 
 # valgrind memcheck over the golden tests and files of every format.
 valgrind: $(B)/nnlint
+	@$(call apt_install,valgrind,installing for memcheck)
 	@NNLINT=$(B)/nnlint sh tests/valgrind.sh
 
 # ---- use ----
@@ -136,13 +145,7 @@ valgrind: $(B)/nnlint
 # against `nnlint lsp` in tests/suite_lsp_server.sh).
 TEST_DEB_PKGS := neovim
 test: $(B)/nnlint
-	@missing=""; for p in $(TEST_DEB_PKGS); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing for the tests:$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	fi
+	@$(call apt_install,$(TEST_DEB_PKGS),installing for the tests)
 	@sh tests/run.sh
 
 demo: $(B)/nnlint
@@ -152,12 +155,7 @@ demo: $(B)/nnlint
 # models and run the reference parser with Debian's python3-onnx).
 BENCH_DEB_PKGS := python3-onnx python3-numpy
 bench: $(B)/nnlint
-	@missing=""; for p in $(BENCH_DEB_PKGS); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	fi
+	@$(call apt_install,$(BENCH_DEB_PKGS),installing for the benchmarks)
 	@B=$(B) CC="$(CC)" sh bench/run.sh
 	@B=$(B) CC="$(CC)" NNLINT=$(B)/nnlint sh bench/onnx.sh
 	@B=$(B) CC="$(CC)" NNLINT=$(B)/nnlint sh bench/onnx_text.sh

@@ -89,3 +89,66 @@ for f in "$TMP"/kp_fuzz/*.py; do
   [ $rc -le 2 ] || crashed="$crashed $(basename "$f"):$rc"
 done
 if [ -z "$crashed" ]; then pass "keras-py damaged and hostile files: no crash, no hang"; else fail "keras-py damaged and hostile files: no crash, no hang" "$crashed"; fi
+
+# Bad input: "LINE:COL message" of the NN000 diagnostics ("-" for none).
+kp_bad() {
+  "$NNLINT" --format json "$1" 2>/dev/null | python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+except Exception as e:
+    print("no JSON output: %s" % e); sys.exit(0)
+b = ["%s:%s %s" % (x["line"], x["column"], x["message"])
+     for x in d["diagnostics"] if x["rule"] == "NN000"]
+print("; ".join(b) if b else "-")
+'
+}
+kp_want() { # NAME FILE PATTERN: the NN000 diagnostics match the pattern
+  got=$(kp_bad "$2")
+  if printf '%s\n' "$got" | grep -Eq "$3"; then pass "$1"; else fail "$1" "want /$3/" "got  $got"; fi
+}
+
+# Numbers no Keras model can have are NN000 at the value; a value only the
+# command line decides is unknown, never bad input.
+kp_want "keras-py Dense(-8)" "$KP/bad/negative_units.py" '^6:18 `units` must be a positive whole number, not -8$'
+kp_want "keras-py Dropout(nan)" "$KP/bad/nan_rate.py" '^7:20 `rate` must be a number from 0 to 1, not NaN$'
+expect_status "keras-py Dense(-8) exits 2" 2 "$NNLINT" "$KP/bad/negative_units.py"
+kp_want "keras-py unresolved units silent" "$KP/unresolved_units.py" '^-$'
+
+# CPython's bounds: invalid UTF-8 (unless a coding line declares another
+# encoding), brackets nested past 200, blocks indented past 100; and a file
+# too long to parse within bounds.
+python3 - "$TMP/kp_bounds" <<'PY'
+import os, sys
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+def w(n, b):
+    open(os.path.join(out, n), "wb").write(b)
+m = (b"import keras\nfrom keras import layers\nmodel = keras.Sequential([\n"
+     b"    layers.Dense(8, activation=\"relu\"),\n    layers.Dense(1),\n])\n")
+w("utf8_bad.py", m.replace(b'"relu"', b'"r\xc3u"'))
+w("utf8_overlong.py", m + b"# \xc0\xaf\n")
+w("utf8_good.py", m + "# caf\u00e9 \u2014 \U0001f600\n".encode())
+w("latin1.py", b"# -*- coding: latin-1 -*-\n" + m + b"# caf\xe9\n")
+w("parens_201.py", m + b"x = " + b"(" * 201 + b"1" + b")" * 201 + b"\n")
+w("parens_200.py", m + b"x = " + b"(" * 200 + b"1" + b")" * 200 + b"\n")
+w("mixed_201.py", m + b"x = " + b"f([{" * 67 + b"1" + b"}])" * 67 + b"\n")
+w("indent_99.py", m + b"".join(b" " * i + b"if x:\n" for i in range(99)) + b" " * 99 + b"pass\n")
+w("many_lines.py", m + b"x = 1\n" * 200000)
+# (a long comment buys the work and memory budgets, which grow with the
+# file, that 201000 add() calls need)
+w("many_adds.py", b"import keras\nmodel = keras.Sequential()\nfor i in range(1000):\n"
+  b"    for j in range(201):\n        model.add(keras.layers.ReLU())\n"
+  b"#" + b"x" * 10000000 + b"\n")
+PY
+B=$TMP/kp_bounds
+kp_want "keras-py invalid UTF-8" "$B/utf8_bad.py" '^4:34 invalid UTF-8 in Python source \(byte 0xc3\)$'
+kp_want "keras-py overlong UTF-8" "$B/utf8_overlong.py" '^7:3 invalid UTF-8'
+kp_want "keras-py valid UTF-8" "$B/utf8_good.py" '^-$'
+kp_want "keras-py latin-1 declared" "$B/latin1.py" '^-$'
+kp_want "keras-py 201 nested brackets" "$B/parens_201.py" '^7:205 nested deeper than 200 levels'
+kp_want "keras-py 200 nested brackets" "$B/parens_200.py" '^-$'
+kp_want "keras-py 201 mixed brackets" "$B/mixed_201.py" '^7:272 nested deeper than 200 levels'
+kp_want "keras-py 99 indents" "$B/indent_99.py" '^-$'
+kp_want "keras-py too many lines" "$B/many_lines.py" '^200001:1 more than 200000 lines'
+kp_want "keras-py too many layers" "$B/many_adds.py" '^5:9 more than 200000 layers$'

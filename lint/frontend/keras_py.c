@@ -22,10 +22,18 @@
  * Files that import neither keras nor tensorflow are skipped.  A syntax
  * error is NN000 at the first ERROR or MISSING node.
  *
+ * Bad input, NN000: what CPython itself refuses (invalid UTF-8 without a
+ * coding declaration, at the first bad byte; brackets nested past
+ * MAX_BRACKETS or blocks past MAX_INDENT, at the first too deep), more than
+ * MAX_LINES lines (the parser's time and memory grow with them), a model
+ * of more than NNL_MAX_LAYERS layers (at the call that passes it), and
+ * numbers no model can have (keras.c's nnl_keras_report).
+ *
  * Bounds: expression/statement nesting (MAX_NEST), inlined call depth
- * (MAX_CALLS), loop unrolling (MAX_ITERS per loop), and a work budget over
- * the whole file (evaluated nodes); when one is reached the interpreter
- * stops following and every model of the file becomes unknown.
+ * (MAX_CALLS), loop unrolling (MAX_ITERS per loop), and a work and memory
+ * budget over the whole file (evaluated nodes, arena bytes); when one is
+ * reached the interpreter stops following and every model of the file
+ * becomes unknown.
  */
 #include <ctype.h>
 #include <math.h>
@@ -36,6 +44,7 @@
 
 #include "keras.h"
 #include "nnlint.h"
+#include "report/report.h" /* nnl_utf8_seq */
 
 const TSLanguage *tree_sitter_python(void);
 
@@ -44,7 +53,12 @@ enum {
   MAX_CALLS = 24,       /* inlined user-function calls */
   MAX_ITERS = 10000,    /* one unrolled loop */
   MAX_KVAL_DEPTH = 32,  /* nesting of arguments handed to keras.c */
-  MAX_GRAPH = NNL_MAX_LAYERS
+  MAX_GRAPH = NNL_MAX_LAYERS,
+  /* CPython's own bounds (its tokenizer's MAXLEVEL and MAXINDENT): a file
+   * past them is refused by the interpreter, so it is bad input */
+  MAX_BRACKETS = 200,   /* open ( [ { at once */
+  MAX_INDENT = 100,     /* indented blocks inside each other */
+  MAX_LINES = NNL_MAX_LAYERS /* lines parsed (the parser's time and memory) */
 };
 
 /* ---- values ---- */
@@ -191,6 +205,7 @@ struct py {
   int nest, calls, taint;
   bool gave_up;        /* a limit was reached: every model is unknown */
   bool augment_seen;   /* an augmenting generator or layer exists */
+  nnl_span too_many_at; /* where a model passed NNL_MAX_LAYERS, or NOSPAN */
   val *ret;
   bool ret_unknown;     /* a return under an undecidable branch */
   TSTreeCursor cur;
@@ -279,6 +294,7 @@ static const char *const field_names[FLD_COUNT] = {
 
 static uint8_t *sym_kind; /* grammar symbol -> K_*, sym_count entries */
 static uint32_t sym_count;
+static TSSymbol sym_open[3], sym_close[3]; /* ( [ {  and  ) ] } */
 static TSFieldId field_ids[FLD_COUNT];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
@@ -295,6 +311,10 @@ static void tables_init(void) {
   for (uint32_t i = 0; i < sym_count; i++) {
     const char *nm = ts_language_symbol_name(lang, (TSSymbol)i);
     sym_kind[i] = nm ? kind_by_name(nm) : K_OTHER;
+  }
+  for (int i = 0; i < 3; i++) {
+    sym_open[i] = ts_language_symbol_for_name(lang, &"([{"[i], 1, false);
+    sym_close[i] = ts_language_symbol_for_name(lang, &")]}"[i], 1, false);
   }
   for (int f = 0; f < FLD_COUNT; f++)
     field_ids[f] = ts_language_field_id_for_name(
@@ -575,9 +595,10 @@ static flow exec_block(py *p, TSNode n);
 static val *call_value(py *p, val *fn, pargs *a, TSNode call);
 
 /* ---- the tensor graph ---- */
+static void too_many_layers(py *p, nnl_span at);
 static int32_t add_node(py *p, pobj *o, nnl_span at, int32_t *in, uint32_t nin) {
   if (p->nodes.len >= MAX_GRAPH) {
-    p->gave_up = true;
+    too_many_layers(p, at);
     return -1;
   }
   gnode *g = nnl_array_grow1(&p->nodes);
@@ -691,6 +712,14 @@ static val *all_tensors(py *p, pargs *a) {
 }
 
 /* ---- models ---- */
+
+/* A model (or the file's tensor graph) passed NNL_MAX_LAYERS at at: stop
+ * following at once; the parse ends with NN000 there. */
+static void too_many_layers(py *p, nnl_span at) {
+  if (!nnl_span_ok(p->too_many_at)) p->too_many_at = at;
+  p->gave_up = true;
+}
+
 static pmodel *new_model(py *p, mkind kind, nnl_span at) {
   pmodel *m = nnl_arena_alloc(p->a, sizeof *m);
   m->kind = (uint8_t)kind;
@@ -734,7 +763,8 @@ static val *sequential(py *p, pargs *a, nnl_span at) {
   pmodel *m = new_model(p, M_SEQ, at);
   val *ls = arg(a, 0, "layers", NULL);
   if (ls && ls->k == V_SEQ && !ls->seq->unknown) {
-    for (uint32_t i = 0; i < ls->seq->it.len; i++)
+    if (ls->seq->it.len > NNL_MAX_LAYERS) too_many_layers(p, at);
+    for (uint32_t i = 0; i < ls->seq->it.len && !p->gave_up; i++)
       APUSH(p, &m->seq, ls->seq->it.items[i]);
   } else if (ls && ls->k != V_NONE) {
     m->dynamic = true;
@@ -1353,6 +1383,7 @@ static val *call_method(py *p, val *bound, pargs *a, nnl_span at) {
       if (p->taint > 0) m->dynamic = true;
       val *l = arg(a, 0, "layer", NULL);
       if (m->kind != M_SEQ || !l) m->dynamic = true;
+      else if (m->seq.len >= NNL_MAX_LAYERS) too_many_layers(p, at);
       else APUSH(p, &m->seq, l);
     } else if (!strcmp(name, "pop")) {
       m->dynamic = true;
@@ -2205,6 +2236,115 @@ static bool first_error(TSNode root, TSNode *out) {
   return found;
 }
 
+/* Is the source in an encoding other than UTF-8?  A PEP 263 declaration
+ * (`# -*- coding: latin-1 -*-`) in a comment on line 1 or 2. */
+static bool declares_encoding(const char *s, size_t len) {
+  size_t end = 0;
+  for (int line = 0; line < 2 && end < len; line++) {
+    const char *nl = memchr(s + end, '\n', len - end);
+    end = nl ? (size_t)(nl - s) + 1 : len;
+  }
+  const char *hash = memchr(s, '#', end);
+  for (const char *c = hash; c && c + 6 < s + end; c++) {
+    if (memcmp(c, "coding", 6) != 0 || (c[6] != ':' && c[6] != '=')) continue;
+    const char *v = c + 7;
+    while (v < s + end && (*v == ' ' || *v == '\t')) v++;
+    size_t n = 0;
+    while (v + n < s + end && (isalnum((unsigned char)v[n]) || v[n] == '-' ||
+                               v[n] == '_' || v[n] == '.'))
+      n++;
+    return !((n == 5 && strncasecmp(v, "utf-8", 5) == 0) ||
+             (n == 4 && strncasecmp(v, "utf8", 4) == 0) ||
+             (n > 6 && strncasecmp(v, "utf-8-", 6) == 0));
+  }
+  return false;
+}
+
+/* The offset of the first byte that is not valid UTF-8, or len. */
+static size_t utf8_prefix(const char *s, size_t len) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < len) {
+    if (u[i] < 0x80) { i++; continue; }
+    size_t k = nnl_utf8_seq(u + i, len - i);
+    if (!k) return i;
+    i += k;
+  }
+  return len;
+}
+
+/* Bounds checked on the bytes before they are parsed: invalid UTF-8 (which
+ * CPython refuses without a coding declaration) and the parser's size
+ * bound.  NN000 and false on the first one broken. */
+static bool check_source(nnl_ctx *cx, nnl_doc *doc) {
+  if (!declares_encoding(doc->src, doc->len)) {
+    size_t bad = utf8_prefix(doc->src, doc->len);
+    if (bad < doc->len) {
+      nnl_report_bad_input(cx, doc, (nnl_span){(uint32_t)bad, 1},
+                           "invalid UTF-8 in Python source (byte 0x%02x)",
+                           (unsigned char)doc->src[bad]);
+      return false;
+    }
+  }
+  size_t lines = 0;
+  for (const char *c = doc->src, *end = doc->src + doc->len;
+       (c = memchr(c, '\n', (size_t)(end - c))); c++)
+    if (++lines == MAX_LINES && c + 1 < end) {
+      size_t off = (size_t)(c + 1 - doc->src);
+      nnl_report_bad_input(cx, doc, (nnl_span){(uint32_t)off, 0},
+                           "more than %d lines of Python: models of more "
+                           "than %d layers are not followed",
+                           MAX_LINES, NNL_MAX_LAYERS);
+      return false;
+    }
+  return true;
+}
+
+/* CPython's nesting bounds on the syntax tree: more than MAX_BRACKETS
+ * brackets open at once, or blocks indented more than MAX_INDENT deep.
+ * One iterative walk; NN000 at the first node too deep and false. */
+static bool check_nesting(nnl_ctx *cx, nnl_doc *doc, TSNode root) {
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  NNL_ARRAY(uint8_t) open = {0}; /* per ancestor: 1 when it is a block */
+  int brackets = 0, blocks = 0;
+  bool ok = true;
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&c);
+    TSSymbol sym = ts_node_symbol(n);
+    bool block = is(n, K_block);
+    if (!ts_node_is_named(n))
+      for (int i = 0; i < 3; i++) {
+        if (sym == sym_open[i] && ++brackets > MAX_BRACKETS) {
+          nnl_report_bad_input(cx, doc, span_of(n),
+                               "nested deeper than %d levels of brackets",
+                               MAX_BRACKETS);
+          ok = false;
+        }
+        if (sym == sym_close[i]) brackets--;
+      }
+    if (block && ++blocks > MAX_INDENT + 1) { /* +1: `if x: y` on one line */
+      nnl_span sp = span_of(n);
+      nnl_report_bad_input(cx, doc, (nnl_span){sp.off, sp.len ? 1 : 0},
+                           "nested deeper than %d levels of indentation",
+                           MAX_INDENT);
+      ok = false;
+    }
+    if (!ok) break;
+    nnl_array_push(&open, (uint8_t)block);
+    if (ts_tree_cursor_goto_first_child(&c)) continue;
+    bool more = false;
+    for (;;) {
+      blocks -= open.items[--open.len];
+      if ((more = ts_tree_cursor_goto_next_sibling(&c))) break;
+      if (!ts_tree_cursor_goto_parent(&c)) break;
+    }
+    if (!more) break;
+  }
+  nnl_array_free(&open);
+  ts_tree_cursor_delete(&c);
+  return ok;
+}
+
 static bool mentions_keras(const char *s, size_t len) {
   return memmem(s, len, "keras", 5) || memmem(s, len, "tensorflow", 10);
 }
@@ -2219,6 +2359,7 @@ int nnl_parse_keras_py(nnl_ctx *cx, nnl_doc *doc) {
     nnl_report_bad_input(cx, doc, (nnl_span){0, 0}, "file too large");
     return -1;
   }
+  if (!check_source(cx, doc)) return -1;
   pthread_once(&tables_once, tables_init);
   TSParser *parser = ts_parser_new();
   ts_parser_set_language(parser, tree_sitter_python());
@@ -2232,7 +2373,8 @@ int nnl_parse_keras_py(nnl_ctx *cx, nnl_doc *doc) {
   py P = {.cx = cx, .doc = doc, .a = &doc->arena, .src = doc->src};
   py *p = &P;
   p->budget = 500000 + (uint64_t)doc->len * 16;
-  p->mem_budget = p->a->total + ((size_t)64 << 20) + doc->len * 64;
+  p->mem_budget = p->a->total + ((size_t)64 << 20) + doc->len * 16;
+  p->too_many_at = NNL_NOSPAN;
   p->cur = ts_tree_cursor_new(root);
   int rc = 0;
 
@@ -2277,6 +2419,10 @@ int nnl_parse_keras_py(nnl_ctx *cx, nnl_doc *doc) {
       goto done;
     }
   }
+  if (!check_nesting(cx, doc, root)) {
+    rc = -1;
+    goto done;
+  }
 
   {
     val *nm = mk(p, V_STR, NNL_NOSPAN);
@@ -2295,6 +2441,12 @@ int nnl_parse_keras_py(nnl_ctx *cx, nnl_doc *doc) {
     pargs *a = new_args(p, span_of(field(f->node, FLD_name)));
     call_func(p, f->node, NULL, a, a->at);
   }
+  if (nnl_span_ok(p->too_many_at)) {
+    nnl_report_bad_input(cx, doc, p->too_many_at, "more than %d layers",
+                         NNL_MAX_LAYERS);
+    rc = -1;
+    goto done;
+  }
   if (!p->gave_up)
     for (uint32_t i = 0; i < p->models.len; i++) {
       pmodel *pm = p->models.items[i];
@@ -2302,6 +2454,9 @@ int nnl_parse_keras_py(nnl_ctx *cx, nnl_doc *doc) {
       if (pm->kind == M_SEQ && pm->seq.len == 0) continue;
       model_to_ir(p, pm);
     }
+  /* a number no Keras model can have (keras.c): Dense(-8), Dropout(nan) */
+  for (size_t i = 0; i < doc->models.len; i++)
+    if (nnl_keras_report(cx, doc, doc->models.items[i])) rc = -1;
 
 done:
   free(p->names);

@@ -583,18 +583,6 @@ def cases():
 # Cases whose bound is missing in a front end owned elsewhere: name -> why.
 # Each is reported by the suite as skipped; remove the line once fixed.
 KNOWN = {
-    "keras-py/invalid_utf8.py":
-        "keras_py.c: invalid UTF-8 in the source is accepted (CPython: "
-        "SyntaxError); want NN000 at the first bad byte",
-    "keras-py/deep_parens.py":
-        "keras_py.c: 100000 nested parentheses: the model goes unknown "
-        "silently (CPython refuses 200); want NN000 'nested deeper than N'",
-    "keras-py/deep_lists.py":
-        "keras_py.c: as deep_parens.py, with brackets",
-    "keras-py/many_layers.py":
-        "keras_py.c: 210000 model.add() statements take > 10 s and ~400 MiB "
-        "(10000: 0.6 s, 40000: 3.9 s, 3.7 KiB per statement); want NN000 "
-        "'more than 200000 layers' within the time bound",
 }
 
 
