@@ -36,6 +36,26 @@ for g in "$KP"/golden/*.json; do
   golden "keras-py golden $n" "$g" "$TMP/kp_$n.json"
 done
 
+# Forms real code uses, one finding per use, at its line: a Lambda given a
+# def by name (module level, and local to a function), numpy dtypes (three
+# import spellings), TensorFlow's initializer functions.
+kp_lines() {
+  "$NNLINT" --format json "$KP/$1" 2>/dev/null | python3 -c '
+import json, sys
+print(" ".join("%s:%d" % (x["rule"], x["line"]) for x in json.load(sys.stdin)["diagnostics"]))' 2>&1
+}
+for c in "named_lambda.py|NN008:15 NN008:27" \
+         "numpy_dtype.py|NN001:16 NN001:17 NN001:18" \
+         "tf_initializer.py|NN009:8 NN009:10 NN009:11 NN009:12"; do
+  n=${c%%|*} want=${c#*|}
+  got=$(kp_lines "$n")
+  if [ "$got" = "$want" ]; then pass "keras-py $n findings"; else fail "keras-py $n findings" "want $want" "got  $got"; fi
+done
+out=$("$NNLINT" --format json "$KP/named_lambda.py" 2>/dev/null | python3 -c '
+import json, sys
+print(json.load(sys.stdin)["diagnostics"][1]["message"].split(") sits")[0])' 2>&1)
+if [ "$out" = "Lambda (t = t * 4.0; return tf.round(t)" ]; then pass "keras-py named Lambda code"; else fail "keras-py named Lambda code" "$out"; fi
+
 # Not Keras: skipped, no output, exit 0.  A syntax error: exit 2.
 for n in not_keras.py torch_only.py; do
   expect_status "keras-py $n exits 0" 0 "$NNLINT" "$KP/$n"

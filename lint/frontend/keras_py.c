@@ -12,7 +12,9 @@
  * `for` loops over a known range or list (unrolled, bounded), lists built
  * with append/extend, the Sequential and functional APIs, Input, compile
  * and fit, and models subclassing keras.Model (layers assigned in __init__
- * and called in call()).  Everything else is UNKNOWN: a variable it cannot
+ * and called in call()), a Lambda given a def by name (the def's body is
+ * its code), numpy dtypes (np.uint8) and TensorFlow's initializer
+ * functions (tf.zeros_initializer()).  Everything else is UNKNOWN: a variable it cannot
  * resolve, a call into code it does not see, a branch on a condition it
  * cannot decide.  Unknown values reach the IR as UNKNOWN fields or opaque
  * layers, and a model changed where the interpreter cannot follow (a layer
@@ -802,6 +804,76 @@ static const char *const tf_ops[][3] = {
     {"greater", "Greater", NULL},         {"less", "Less", NULL},
     {"equal", "Equal", NULL},             {"one_hot", "OneHot", NULL}};
 
+/* The code of a user function passed where Keras takes code (a Lambda's
+ * function): its body's statements, without a leading docstring, joined
+ * by "; " with every run of white space made one space. */
+static const char *def_code(py *p, TSNode def) {
+  nodes ks = {0};
+  kids(p, field(def, FLD_body), &ks);
+  NNL_ARRAY(char) o = {0};
+  for (uint32_t i = 0; i < ks.len; i++) {
+    TSNode st = ks.items[i];
+    if (i == 0 && is(st, K_expression_statement) &&
+        ts_node_named_child_count(st) == 1 &&
+        is(ts_node_named_child(st, 0), K_string))
+      continue; /* a docstring */
+    if (o.len) {
+      nnl_array_push(&o, ';');
+      nnl_array_push(&o, ' ');
+    }
+    nnl_span sp = span_of(st);
+    bool space = false;
+    for (uint32_t k = 0; k < sp.len; k++) {
+      char c = p->src[sp.off + k];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+        space = true;
+        continue;
+      }
+      if (space) nnl_array_push(&o, ' ');
+      space = false;
+      nnl_array_push(&o, c);
+    }
+  }
+  const char *r = nnl_arena_strndup(p->a, o.items ? o.items : "", o.len);
+  nnl_array_free(&o);
+  return r;
+}
+
+/* A Lambda's function argument that names a user def becomes that def's
+ * code (V_CODE), as a lambda written in place would be. */
+static void lambda_code(py *p, pargs *a) {
+  val **slot = NULL;
+  for (uint32_t i = 0; i < a->kw.len; i++)
+    if (strcmp(a->kw.items[i], "function") == 0) slot = &a->kwv.items[i];
+  if (!slot && a->pos.len && a->pos_splat != 0) slot = &a->pos.items[0];
+  if (!slot || !*slot || (*slot)->k != V_FUNC) return;
+  val *v = mk(p, V_CODE, (*slot)->at);
+  v->s = def_code(p, (*slot)->node);
+  *slot = v;
+}
+
+/* TensorFlow's own initializer functions (tf.zeros_initializer(),
+ * tf.compat.v1.glorot_uniform_initializer()) as the Keras class they
+ * make, or NULL. */
+static const char *tf_initializer(const char *last) {
+  static const char *const map[][2] = {
+      {"zeros_initializer", "Zeros"},
+      {"ones_initializer", "Ones"},
+      {"constant_initializer", "Constant"},
+      {"random_normal_initializer", "RandomNormal"},
+      {"random_uniform_initializer", "RandomUniform"},
+      {"truncated_normal_initializer", "TruncatedNormal"},
+      {"glorot_uniform_initializer", "GlorotUniform"},
+      {"glorot_normal_initializer", "GlorotNormal"},
+      {"he_normal_initializer", "HeNormal"},
+      {"he_uniform_initializer", "HeUniform"},
+      {"orthogonal_initializer", "Orthogonal"},
+      {"variance_scaling_initializer", "VarianceScaling"}};
+  for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+    if (strcmp(last, map[i][0]) == 0) return map[i][1];
+  return NULL;
+}
+
 static val *keras_call(py *p, const char *q, pargs *a, TSNode call) {
   nnl_span at = span_of(call);
   TSNode fn = field(call, FLD_function);
@@ -831,6 +903,7 @@ static val *keras_call(py *p, const char *q, pargs *a, TSNode call) {
           val *ins = arg(a, 0, "inputs", NULL);
           return apply(p, o, ins, at);
         }
+      if (strcmp(last, "Lambda") == 0) lambda_code(p, a);
       pobj *o = new_obj(p, O_LAYER, last, cls_at, a);
       if (strncmp(last, "Random", 6) == 0) p->augment_seen = true;
       val *v = mk(p, V_OBJ, at);
@@ -865,6 +938,11 @@ static val *keras_call(py *p, const char *q, pargs *a, TSNode call) {
     pobj *o = new_obj(p, cat, last, cls_at, a);
     val *v = mk(p, V_OBJ, at);
     v->obj = o;
+    return v;
+  }
+  if (tf && tf_initializer(last)) {
+    val *v = mk(p, V_OBJ, at);
+    v->obj = new_obj(p, O_INIT, tf_initializer(last), cls_at, a);
     return v;
   }
   if (tf && any_tensor(a)) {
@@ -1997,6 +2075,17 @@ static nnl_karg *to_kargs(py *p, const char *cls, pargs *a, size_t *n, int depth
   return out;
 }
 
+/* Is name one of numpy's scalar types (np.uint8, np.float32)? */
+static bool numpy_dtype(const char *name) {
+  static const char *const t[] = {
+      "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32",
+      "int64", "float16", "float32", "float64", "half", "single", "double",
+      "bool_", "ubyte", "byte", "short", "ushort", "intc", "uintc", NULL};
+  for (const char *const *x = t; *x; x++)
+    if (strcmp(name, *x) == 0) return true;
+  return false;
+}
+
 static void to_kval(py *p, val *v, nnl_kval *out, int depth) {
   *out = (nnl_kval){.kind = NNL_KV_UNKNOWN, .at = v ? v->at : NNL_NOSPAN};
   if (!v || depth > MAX_KVAL_DEPTH) return;
@@ -2030,6 +2119,10 @@ static void to_kval(py *p, val *v, nnl_kval *out, int depth) {
     if (strncmp(q, "keras.", 6) == 0 || strncmp(q, "tensorflow.", 11) == 0) {
       out->kind = NNL_KV_STR;
       out->str = nnl_arena_strdup(p->a, last_part(q));
+    } else if (strncmp(q, "numpy.", 6) == 0 && numpy_dtype(last_part(q))) {
+      /* dtype=np.uint8 */
+      out->kind = NNL_KV_STR;
+      out->str = last_part(q);
     }
     return;
   }
