@@ -2,6 +2,7 @@
  * ir.c - the IR's tables (ops.def, ir_fields.def), builders, and field
  * access for the rule engine.  Derived facts are computed in ir_derive.c.
  */
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,21 @@ nnl_model *nnl_ir_model_new(nnl_arena *a) {
   m->output_layer = -1;
   m->at = NNL_NOSPAN;
   return m;
+}
+
+const char *nnl_num_check(double d, nnl_numkind k) {
+  bool whole = isfinite(d) && d == floor(d);
+  switch (k) {
+  case NNL_NUM_ANY: return NULL;
+  case NNL_NUM_REAL: return isfinite(d) ? NULL : "a finite number";
+  case NNL_NUM_BOUND: return !isnan(d) ? NULL : "a number or an infinity";
+  case NNL_NUM_COUNT: return whole && d >= 1 ? NULL : "a positive whole number";
+  case NNL_NUM_DIM: return whole && d >= -1 ? NULL : "a whole number >= 0 or -1";
+  case NNL_NUM_FRACTION: /* the comparisons are false for NaN */
+    return d >= 0 && d <= 1 ? NULL : "a number from 0 to 1";
+  case NNL_NUM_SPLIT: break;
+  }
+  return d >= 0 && d < 1 ? NULL : "a number >= 0 and < 1";
 }
 
 nnl_layer *nnl_ir_add_layer(nnl_model *m) {

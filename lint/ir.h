@@ -329,6 +329,24 @@ typedef struct nnl_model {
   nnl_span bad_input_at;
 } nnl_model;
 
+/* What a number a front end reads into the IR may hold (docs/model-spec.md,
+ * "Values"; the same for every format).  A value no model can have (units
+ * -8, a NaN learning rate, a dim of 1e999) is NN000 where it is written,
+ * never a finding about "inf units". */
+typedef enum nnl_numkind {
+  NNL_NUM_ANY,      /* any number: an argument nnlint cannot interpret */
+  NNL_NUM_REAL,     /* finite: learning rate, momentum, clipping, init args */
+  NNL_NUM_BOUND,    /* finite or +-infinity, not NaN: ends of a value range */
+  NNL_NUM_COUNT,    /* a whole number >= 1: units, filters, batch size */
+  NNL_NUM_DIM,      /* a whole number >= 0, or -1: a shape dim, epochs */
+  NNL_NUM_FRACTION, /* 0 <= x <= 1: a dropout rate */
+  NNL_NUM_SPLIT     /* 0 <= x < 1: a validation split */
+} nnl_numkind;
+
+/* NULL when d is a value of kind k; else what it must be, for a message
+ * ("a positive whole number"). */
+const char *nnl_num_check(double d, nnl_numkind k);
+
 /* Fresh model in the arena, zeroed; output_layer -1. */
 nnl_model *nnl_ir_model_new(nnl_arena *a);
 /* Append a zeroed layer/input/output and return it (pointers are stable

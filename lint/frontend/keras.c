@@ -52,19 +52,6 @@ static const char *base(const char *s) {
   return b;
 }
 
-/* What a number argument may hold.  Every number keras.c reads into the
- * IR is checked with its kind, so a value no Keras model can have (units
- * -8, a NaN learning rate, 1e999 filters) is NN000 where it is written
- * (nnl_keras_report), never a finding about "inf units".  Values the front
- * end could not resolve are UNKNOWN, not numbers: never checked. */
-typedef enum numkind {
-  NUM_REAL,     /* finite: learning rate, clipping, initializer arguments */
-  NUM_COUNT,    /* a whole number >= 1: units, filters, batch size */
-  NUM_DIM,      /* a whole number >= 0, or -1: a shape dim, epochs */
-  NUM_FRACTION, /* 0 <= x <= 1: a dropout rate */
-  NUM_SPLIT     /* 0 <= x < 1: a validation split */
-} numkind;
-
 /* A number as Keras' JSON and Python write it: NaN, Infinity, -8, 0.5. */
 static const char *num_text(nnl_arena *a, double d) {
   if (isnan(d)) return "NaN";
@@ -72,30 +59,21 @@ static const char *num_text(nnl_arena *a, double d) {
   return nnl_arena_printf(a, "%.15g", d);
 }
 
-/* Record the first value no model can have, for nnl_keras_report. */
-static void bad_number(nnl_model *m, const nnl_kval *v, const char *what,
-                       numkind k) {
-  static const char *const need[] = {
-      [NUM_REAL] = "a finite number",
-      [NUM_COUNT] = "a positive whole number",
-      [NUM_DIM] = "a whole number >= 0 or -1",
-      [NUM_FRACTION] = "a number from 0 to 1",
-      [NUM_SPLIT] = "a number >= 0 and < 1"};
-  if (m->bad_input) return;
-  m->bad_input = nnl_arena_printf(m->arena, "`%s` must be %s, not %s", what,
-                                  need[k], num_text(m->arena, v->num));
-  m->bad_input_at = v->at;
-}
-
-static bool num_ok(double d, numkind k) {
-  bool whole = isfinite(d) && d == floor(d);
-  switch (k) {
-  case NUM_REAL: return isfinite(d);
-  case NUM_COUNT: return whole && d >= 1;
-  case NUM_DIM: return whole && d >= -1;
-  case NUM_FRACTION: return d >= 0 && d <= 1; /* false for NaN */
-  default: return d >= 0 && d < 1;
+/* Every number keras.c reads into the IR is checked with its kind
+ * (nnl_num_check); values the front end could not resolve are UNKNOWN, not
+ * numbers, and never checked.  The first bad one is kept on the model, for
+ * nnl_keras_report to give as NN000 where it is written.  Returns whether
+ * v->num is of kind k. */
+static bool num_ok(nnl_model *m, const nnl_kval *v, const char *what,
+                   nnl_numkind k) {
+  const char *need = nnl_num_check(v->num, k);
+  if (!need) return true;
+  if (!m->bad_input) {
+    m->bad_input = nnl_arena_printf(m->arena, "`%s` must be %s, not %s", what,
+                                    need, num_text(m->arena, v->num));
+    m->bad_input_at = v->at;
   }
+  return false;
 }
 
 /* A number argument named what (as the file spells it) into out: ABSENT
@@ -103,15 +81,12 @@ static bool num_ok(double d, numkind k) {
  * a string; and a number of the wrong kind, which is also recorded as bad
  * input). */
 static void to_num(nnl_model *m, const nnl_kval *v, const char *what,
-                   numkind k, nnl_num *out) {
+                   nnl_numkind k, nnl_num *out) {
   if (!given(v)) return;
   out->at = v->at;
   out->state = NNL_UNKNOWN;
   if (v->kind != NNL_KV_NUM) return;
-  if (!num_ok(v->num, k)) {
-    bad_number(m, v, what, k);
-    return;
-  }
+  if (!num_ok(m, v, what, k)) return;
   out->v = v->num;
   out->state = NNL_KNOWN;
 }
@@ -136,7 +111,7 @@ static const nnl_kval *arg_named(const nnl_karg *a, size_t n,
 /* The first given of several spellings of a number argument, checked as
  * to_num does and named as the file spells it. */
 static void num_arg_(nnl_model *m, const nnl_karg *args, size_t n,
-                     numkind k, nnl_num *out, const char *const *keys) {
+                     nnl_numkind k, nnl_num *out, const char *const *keys) {
   const char *key;
   const nnl_kval *v = arg_named(args, n, keys, &key);
   to_num(m, v, key ? key : keys[0], k, out);
@@ -294,11 +269,11 @@ static void set_init(nnl_model *m, const nnl_kval *v, nnl_str *name,
     const nnl_kval *sd = arg_any(a, n, (const char *const[]){"stddev", "std",
                                                              NULL});
     if (sd) {
-      to_num(m, sd, "stddev", NUM_REAL, scale);
+      to_num(m, sd, "stddev", NNL_NUM_REAL, scale);
     } else {
       nnl_num lo = {0}, hi = {0};
-      to_num(m, nnl_karg_find(a, n, "minval"), "minval", NUM_REAL, &lo);
-      to_num(m, nnl_karg_find(a, n, "maxval"), "maxval", NUM_REAL, &hi);
+      to_num(m, nnl_karg_find(a, n, "minval"), "minval", NNL_NUM_REAL, &lo);
+      to_num(m, nnl_karg_find(a, n, "maxval"), "maxval", NNL_NUM_REAL, &hi);
       if (lo.state == NNL_KNOWN && hi.state == NNL_KNOWN) {
         scale->v = (hi.v - lo.v) / 2;
         scale->state = NNL_KNOWN;
@@ -311,7 +286,7 @@ static void set_init(nnl_model *m, const nnl_kval *v, nnl_str *name,
       }
     }
   }
-  if (value) to_num(m, nnl_karg_find(a, n, "value"), "value", NUM_REAL, value);
+  if (value) to_num(m, nnl_karg_find(a, n, "value"), "value", NNL_NUM_REAL, value);
 }
 
 /* regularizer -> "l2" | {class_name: L1L2, config: {l1, l2}} | Keras 1's
@@ -329,8 +304,8 @@ static void set_regularizer(nnl_model *m, const nnl_kval *v, nnl_str *out) {
     return;
   }
   nnl_num l1 = {0}, l2 = {0};
-  to_num(m, nnl_karg_find(v->items, v->n, "l1"), "l1", NUM_REAL, &l1);
-  to_num(m, nnl_karg_find(v->items, v->n, "l2"), "l2", NUM_REAL, &l2);
+  to_num(m, nnl_karg_find(v->items, v->n, "l1"), "l1", NNL_NUM_REAL, &l1);
+  to_num(m, nnl_karg_find(v->items, v->n, "l2"), "l2", NNL_NUM_REAL, &l2);
   if (l1.state == NNL_UNKNOWN || l2.state == NNL_UNKNOWN) {
     out->state = NNL_UNKNOWN;
     return;
@@ -406,8 +381,8 @@ static void other_regularization(nnl_model *m, nnl_layer *l,
     if (v->kind == NNL_KV_STR && nnl_name_eq(v->str, "none")) continue;
     if (v->kind == NNL_KV_DICT) {
       nnl_num l1 = {0}, l2 = {0};
-      to_num(m, nnl_karg_find(v->items, v->n, "l1"), "l1", NUM_REAL, &l1);
-      to_num(m, nnl_karg_find(v->items, v->n, "l2"), "l2", NUM_REAL, &l2);
+      to_num(m, nnl_karg_find(v->items, v->n, "l1"), "l1", NNL_NUM_REAL, &l1);
+      to_num(m, nnl_karg_find(v->items, v->n, "l2"), "l2", NNL_NUM_REAL, &l2);
       if ((l1.state == NNL_KNOWN || l2.state == NNL_KNOWN) &&
           (l1.state != NNL_KNOWN || l1.v == 0) &&
           (l2.state != NNL_KNOWN || l2.v == 0) && l1.state != NNL_UNKNOWN &&
@@ -459,11 +434,11 @@ static void size_args(nnl_model *m, const nnl_karg *args, size_t n) {
     if (!given(v)) continue;
     nnl_num scratch = {0};
     if (v->kind != NNL_KV_LIST) {
-      to_num(m, v, key, NUM_COUNT, &scratch);
+      to_num(m, v, key, NNL_NUM_COUNT, &scratch);
       continue;
     }
     for (uint32_t j = 0; j < v->n; j++)
-      to_num(m, &v->items[j].v, key, NUM_COUNT, &scratch);
+      to_num(m, &v->items[j].v, key, NNL_NUM_COUNT, &scratch);
   }
 }
 
@@ -538,7 +513,7 @@ static void fill_layer(nnl_model *m, nnl_layer *l, const char *class_name,
   }
 
   if (l->op != NNL_OP_OPAQUE) {
-    num_arg(m, args, n, NUM_COUNT, &l->units, "units", "filters", "output_dim",
+    num_arg(m, args, n, NNL_NUM_COUNT, &l->units, "units", "filters", "output_dim",
             "nb_filter");
     size_args(m, args, n);
   } else {
@@ -551,7 +526,7 @@ static void fill_layer(nnl_model *m, nnl_layer *l, const char *class_name,
   set_regularizer(m, ARG("kernel_regularizer", "W_regularizer"),
                   &l->kernel_regularizer);
   if (nnl_op_info_of(l->op)->cls == NNL_K_DROPOUT)
-    num_arg(m, args, n, NUM_FRACTION, &l->rate, "rate", "p");
+    num_arg(m, args, n, NNL_NUM_FRACTION, &l->rate, "rate", "p");
   other_regularization(m, l, args, n);
 
   if (l->op == NNL_OP_LAMBDA && l->code.state == NNL_ABSENT) {
@@ -610,7 +585,7 @@ static void set_shape(nnl_model *m, const nnl_kval *v, const char *what,
   out->at = v->at;
   if (v->kind == NNL_KV_NUM) { /* input_dim: 8 */
     nnl_num d = {0};
-    to_num(m, v, what, NUM_COUNT, &d);
+    to_num(m, v, what, NNL_NUM_COUNT, &d);
     if (d.state == NNL_KNOWN)
       one_item(m, out, (nnl_value){.type = NNL_V_NUM, .n = d.v, .at = v->at});
     else
@@ -632,12 +607,11 @@ static void set_shape(nnl_model *m, const nnl_kval *v, const char *what,
               : x->kind == NNL_KV_NULL ? NNL_V_ABSENT
                                        : NNL_V_UNKNOWN;
     o->n = x->num;
-    if (x->kind == NNL_KV_NUM && !num_ok(x->num, NUM_DIM)) {
-      bad_number(m, x,
-                 nnl_arena_printf(m->arena, "%s[%u]", what, (unsigned)(i + skip)),
-                 NUM_DIM);
+    if (x->kind == NNL_KV_NUM &&
+        !num_ok(m, x,
+                nnl_arena_printf(m->arena, "%s[%u]", what, (unsigned)(i + skip)),
+                NNL_NUM_DIM))
       o->type = NNL_V_UNKNOWN;
-    }
   }
   out->items = items;
   out->n = k;
@@ -731,12 +705,12 @@ void nnl_keras_set_optimizer(nnl_model *m, const nnl_kval *opt) {
   o->type = (nnl_str){base(c), opt->str ? opt->str_at : opt->at, NNL_KNOWN};
   const nnl_karg *args = opt->items;
   size_t n = opt->n;
-  num_arg(m, args, n, NUM_REAL, &o->lr, "learning_rate", "lr");
-  num_arg(m, args, n, NUM_REAL, &o->clipnorm, "clipnorm");
-  num_arg(m, args, n, NUM_REAL, &o->clipvalue, "clipvalue");
-  num_arg(m, args, n, NUM_REAL, &o->global_clipnorm, "global_clipnorm");
-  num_arg(m, args, n, NUM_REAL, &o->weight_decay, "weight_decay");
-  num_arg(m, args, n, NUM_REAL, &o->momentum, "momentum");
+  num_arg(m, args, n, NNL_NUM_REAL, &o->lr, "learning_rate", "lr");
+  num_arg(m, args, n, NNL_NUM_REAL, &o->clipnorm, "clipnorm");
+  num_arg(m, args, n, NNL_NUM_REAL, &o->clipvalue, "clipvalue");
+  num_arg(m, args, n, NNL_NUM_REAL, &o->global_clipnorm, "global_clipnorm");
+  num_arg(m, args, n, NNL_NUM_REAL, &o->weight_decay, "weight_decay");
+  num_arg(m, args, n, NNL_NUM_REAL, &o->momentum, "momentum");
 }
 
 /* loss -> "mse" | {class_name: BinaryCrossentropy, config: {from_logits}}
@@ -850,9 +824,9 @@ void nnl_keras_set_fit(nnl_model *m, const nnl_karg *args, size_t n,
                        nnl_span at) {
   nnl_training *t = &m->training;
   training_known(t, at);
-  num_arg(m, args, n, NUM_COUNT, &t->batch_size, "batch_size");
-  num_arg(m, args, n, NUM_DIM, &t->epochs, "epochs", "nb_epoch");
-  num_arg(m, args, n, NUM_SPLIT, &t->validation_split, "validation_split");
+  num_arg(m, args, n, NNL_NUM_COUNT, &t->batch_size, "batch_size");
+  num_arg(m, args, n, NNL_NUM_DIM, &t->epochs, "epochs", "nb_epoch");
+  num_arg(m, args, n, NNL_NUM_SPLIT, &t->validation_split, "validation_split");
   if (t->validation_split.state == NNL_KNOWN) {
     t->validation.v = t->validation_split.v > 0;
     t->validation.state = NNL_KNOWN;

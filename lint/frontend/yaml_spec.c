@@ -626,52 +626,23 @@ static ynode *value_of(ynode *v, nnl_span *at, uint8_t *state) {
   return v;
 }
 
-/* What a number field may hold (docs/model-spec.md, "Values").  Every
- * number read for the IR passes num_ok with its kind, so a value no model
- * can have (units: -8, lr: .nan, a dim of 1e999) is NN000 where it is
- * written, never a finding about "inf units". */
-typedef enum numkind {
-  NUM_ANY,      /* any number: an argument whose meaning nnlint cannot tell */
-  NUM_REAL,     /* finite: learning rate, momentum, clipping, init arguments */
-  NUM_BOUND,    /* finite or +-.inf, not .nan: the ends of a value range */
-  NUM_COUNT,    /* a whole number >= 1: units, filters, classes, batch size */
-  NUM_DIM,      /* a whole number >= 0, or -1: a shape dim, epochs */
-  NUM_FRACTION, /* 0 <= x <= 1: a dropout rate */
-  NUM_SPLIT     /* 0 <= x < 1: a validation split */
-} numkind;
-
-/* NN000 unless d, read from x, is a value of kind k.  what names the field;
- * idx >= 0 is the item's index in a list (`shape[1]`). */
-static int num_ok(yp *p, ynode *x, double d, numkind k, const char *what,
+/* NN000 unless d, read from x, is a value of kind k (nnl_num_check: every
+ * number read for the IR passes here).  what names the field; idx >= 0 is
+ * the item's index in a list (`shape[1]`). */
+static int num_ok(yp *p, ynode *x, double d, nnl_numkind k, const char *what,
                   int idx) {
-  static const char *const need[] = {
-      [NUM_REAL] = "a finite number",
-      [NUM_BOUND] = "a number or +-.inf",
-      [NUM_COUNT] = "a positive whole number",
-      [NUM_DIM] = "a whole number >= 0 or -1",
-      [NUM_FRACTION] = "a number from 0 to 1",
-      [NUM_SPLIT] = "a number >= 0 and < 1"};
-  bool whole = isfinite(d) && d == floor(d), ok;
-  switch (k) {
-  case NUM_ANY: return 0;
-  case NUM_REAL: ok = isfinite(d); break;
-  case NUM_BOUND: ok = !isnan(d); break;
-  case NUM_COUNT: ok = whole && d >= 1; break;
-  case NUM_DIM: ok = whole && d >= -1; break;
-  case NUM_FRACTION: ok = d >= 0 && d <= 1; break; /* false for .nan */
-  case NUM_SPLIT: default: ok = d >= 0 && d < 1; break;
-  }
-  if (ok) return 0;
+  const char *need = nnl_num_check(d, k);
+  if (!need) return 0;
   if (idx >= 0)
-    return bad(p, x->at, "`%s[%d]` must be %s, not '%s'", what, idx, need[k],
+    return bad(p, x->at, "`%s[%d]` must be %s, not '%s'", what, idx, need,
                x->s);
-  return bad(p, x->at, "`%s` must be %s, not '%s'", what, need[k], x->s);
+  return bad(p, x->at, "`%s` must be %s, not '%s'", what, need, x->s);
 }
 
 /* Number fields: null -> ABSENT, unresolvable -> UNKNOWN, else a number of
  * kind k, or NN000 at the value. */
 static int get_num(yp *p, ynode *v, nnl_num *out, const char *what,
-                   numkind k) {
+                   nnl_numkind k) {
   if (!(v = value_of(v, &out->at, &out->state))) return 0;
   if (v->kind == Y_SCALAR && v->tag != T_BOOL && parse_number(v->s, &out->v)) {
     TRY(num_ok(p, v, out->v, k, what, -1));
@@ -834,7 +805,7 @@ static ynode *arg_of(ynode *map, const char *key) {
  * of one; a mapping item counts as its `type`; other items are unknown.
  * Number items must be of kind k. */
 static int get_list(yp *p, ynode *v, nnl_list *out, const char *what,
-                    numkind k) {
+                    nnl_numkind k) {
   if (!(v = value_of(v, &out->at, &out->state))) return 0;
   if (v->kind == Y_MAP)
     return bad(p, v->at, "`%s` must be a list, not a mapping", what);
@@ -940,14 +911,14 @@ static int get_init(yp *p, ynode *spec, nnl_str *name, nnl_num *scale,
     ynode *sd = arg_of(v, "stddev");
     if (!sd) sd = arg_of(v, "std");
     if (sd) {
-      TRY(get_num(p, sd, scale, "stddev", NUM_REAL));
+      TRY(get_num(p, sd, scale, "stddev", NNL_NUM_REAL));
     } else {
       nnl_num lo = {0}, hi = {0};
       ynode *a = arg_of(v, "minval"), *b = arg_of(v, "maxval");
       if (!a) a = arg_of(v, "a");
       if (!b) b = arg_of(v, "b");
-      TRY(get_num(p, a, &lo, "minval", NUM_REAL));
-      TRY(get_num(p, b, &hi, "maxval", NUM_REAL));
+      TRY(get_num(p, a, &lo, "minval", NNL_NUM_REAL));
+      TRY(get_num(p, b, &hi, "maxval", NNL_NUM_REAL));
       if (lo.state == NNL_KNOWN && hi.state == NNL_KNOWN) {
         scale->v = (hi.v - lo.v) / 2;
         scale->state = NNL_KNOWN;
@@ -964,7 +935,7 @@ static int get_init(yp *p, ynode *spec, nnl_str *name, nnl_num *scale,
   if (value) {
     ynode *c = arg_of(v, "value");
     if (!c) c = arg_of(v, "val");
-    TRY(get_num(p, c, value, "value", NUM_REAL));
+    TRY(get_num(p, c, value, "value", NNL_NUM_REAL));
   }
   return 0;
 }
@@ -1075,11 +1046,11 @@ static int layer_pair(yp *p, void *obj, const char *key, ynode *v) {
   else if (K("inputs") || K("input")) ls->side->inputs = v;
   else if (K("activation")) ls->act = v;
   else if ((what = units_arg(key)))
-    TRY(get_num(p, v, &ls->units, what, NUM_COUNT));
+    TRY(get_num(p, v, &ls->units, what, NNL_NUM_COUNT));
   else if (K("embeddingdim"))
-    TRY(get_num(p, v, &ls->emb_dim, "embedding_dim", NUM_COUNT));
+    TRY(get_num(p, v, &ls->emb_dim, "embedding_dim", NNL_NUM_COUNT));
   else if (K("numfeatures"))
-    TRY(get_num(p, v, &ls->num_features, "num_features", NUM_COUNT));
+    TRY(get_num(p, v, &ls->num_features, "num_features", NNL_NUM_COUNT));
   else if (K("kernelinitializer") || K("kernelinit") || K("weightinit") ||
            K("weightinitializer") || K("init") || K("initializer"))
     TRY(get_init(p, v, &l->kernel_init, &l->init_scale, &l->init_value,
@@ -1115,11 +1086,11 @@ static int size_arg_pair(yp *p, void *obj, const char *key, ynode *v) {
   ynode *x = deref(v);
   if (!x || x->kind != Y_SEQ || x->tag == T_OTHER) {
     nnl_num n = {0};
-    return get_num(p, v, &n, what, NUM_COUNT);
+    return get_num(p, v, &n, what, NNL_NUM_COUNT);
   }
   for (ynode *it = x->kids; it; it = it->next) {
     nnl_num n = {0};
-    TRY(get_num(p, it, &n, what, NUM_COUNT));
+    TRY(get_num(p, it, &n, what, NNL_NUM_COUNT));
   }
   return 0;
 }
@@ -1231,7 +1202,7 @@ static int read_layer(yp *p, ynode *item, lspec *ls, int depth) {
   }
   if (ls->rate) /* `p` is a dropout rate only on a dropout layer */
     TRY(get_num(p, ls->rate, &l->rate, "rate",
-                oi->cls == NNL_K_DROPOUT ? NUM_FRACTION : NUM_ANY));
+                oi->cls == NNL_K_DROPOUT ? NNL_NUM_FRACTION : NNL_NUM_ANY));
   if (ls->has_args && l->op != NNL_OP_OPAQUE)
     TRY(each_pair(p, v, size_arg_pair, ls, 0));
   if ((l->op == NNL_OP_BIDIRECTIONAL || l->op == NNL_OP_TIME_DISTRIBUTED) &&
@@ -1239,7 +1210,7 @@ static int read_layer(yp *p, ynode *item, lspec *ls, int depth) {
     TRY(read_wrapped(p, ls, inner, depth));
   if (ls->repeat) {
     nnl_num r = {0};
-    TRY(get_num(p, ls->repeat, &r, "repeat", NUM_COUNT));
+    TRY(get_num(p, ls->repeat, &r, "repeat", NNL_NUM_COUNT));
     if (r.state == NNL_KNOWN) {
       if (r.v > NNL_MAX_REPEAT)
         return bad(p, r.at, "`repeat: %.0f` is above the limit of %d", r.v,
@@ -1371,8 +1342,8 @@ static int get_range(yp *p, ynode *v, nnl_num *lo, nnl_num *hi, nnl_span *at) {
   }
   if (v->kind != Y_SEQ || v->n != 2)
     return bad(p, v->at, "`range` must be a list [low, high]");
-  TRY(get_num(p, v->kids, lo, "range", NUM_BOUND));
-  return get_num(p, v->kids->next, hi, "range", NUM_BOUND);
+  TRY(get_num(p, v->kids, lo, "range", NNL_NUM_BOUND));
+  return get_num(p, v->kids->next, hi, "range", NNL_NUM_BOUND);
 }
 
 /* normalize -> standardize | minmax | none | ... | {mean, std | variance}
@@ -1400,7 +1371,7 @@ static int get_normalize(yp *p, ynode *v, nnl_str *out, nnl_list *std) {
     if (sd || map_get(v, "mean", 0)) {
       out->s = "meanstd";
       out->state = NNL_KNOWN;
-      if (std && sd) TRY(get_list(p, sd, std, "std", NUM_ANY));
+      if (std && sd) TRY(get_list(p, sd, std, "std", NNL_NUM_ANY));
     } else if (t && t->kind == Y_SCALAR) {
       out->s = keep_lower(p, t->s);
       out->state = NNL_KNOWN;
@@ -1417,7 +1388,7 @@ static int get_normalize(yp *p, ynode *v, nnl_str *out, nnl_list *std) {
 static int input_pair(yp *p, void *obj, const char *key, ynode *v) {
   nnl_input *in = obj;
   if (K("name")) return get_str(p, v, &in->name, "name");
-  if (K("shape")) return get_list(p, v, &in->shape, "shape", NUM_DIM);
+  if (K("shape")) return get_list(p, v, &in->shape, "shape", NNL_NUM_DIM);
   if (K("dtype")) {
     TRY(get_str(p, v, &in->dtype, "dtype"));
     if (in->dtype.state == NNL_KNOWN) in->dtype.s = canon_dtype(p, in->dtype.s);
@@ -1432,7 +1403,7 @@ static int input_pair(yp *p, void *obj, const char *key, ynode *v) {
   if (K("normalize") || K("normalization"))
     return get_normalize(p, v, &in->normalize, &in->norm_std);
   if (K("preprocess") || K("preprocessing"))
-    return get_list(p, v, &in->preprocess, "preprocess", NUM_ANY);
+    return get_list(p, v, &in->preprocess, "preprocess", NNL_NUM_ANY);
   return 0;
 }
 
@@ -1546,20 +1517,20 @@ static int optimizer_pair(yp *p, void *obj, const char *key, ynode *v) {
       o->lr.at = x->at;
       o->lr.state = NNL_UNKNOWN;
       if (init)
-        TRY(get_num(p, init, &o->lr, "initial_learning_rate", NUM_REAL));
+        TRY(get_num(p, init, &o->lr, "initial_learning_rate", NNL_NUM_REAL));
     } else {
-      TRY(get_num(p, v, &o->lr, "learning_rate", NUM_REAL));
+      TRY(get_num(p, v, &o->lr, "learning_rate", NNL_NUM_REAL));
     }
   } else if (K("clipnorm"))
-    TRY(get_num(p, v, &o->clipnorm, "clipnorm", NUM_REAL));
+    TRY(get_num(p, v, &o->clipnorm, "clipnorm", NNL_NUM_REAL));
   else if (K("clipvalue"))
-    TRY(get_num(p, v, &o->clipvalue, "clipvalue", NUM_REAL));
+    TRY(get_num(p, v, &o->clipvalue, "clipvalue", NNL_NUM_REAL));
   else if (K("globalclipnorm"))
-    TRY(get_num(p, v, &o->global_clipnorm, "global_clipnorm", NUM_REAL));
+    TRY(get_num(p, v, &o->global_clipnorm, "global_clipnorm", NNL_NUM_REAL));
   else if (K("weightdecay"))
-    TRY(get_num(p, v, &o->weight_decay, "weight_decay", NUM_REAL));
+    TRY(get_num(p, v, &o->weight_decay, "weight_decay", NNL_NUM_REAL));
   else if (K("momentum"))
-    TRY(get_num(p, v, &o->momentum, "momentum", NUM_REAL));
+    TRY(get_num(p, v, &o->momentum, "momentum", NNL_NUM_REAL));
   else if (K("framework")) {
     nnl_str f = {0};
     TRY(get_str(p, v, &f, "framework"));
@@ -1642,7 +1613,7 @@ static int read_validation(yp *p, ynode *v, nnl_training *t) {
   if (v->kind == Y_MAP) {
     ynode *split = map_get(v, "split", 0);
     if (split) {
-      TRY(get_num(p, split, &t->validation_split, "split", NUM_SPLIT));
+      TRY(get_num(p, split, &t->validation_split, "split", NNL_NUM_SPLIT));
       if (t->validation_split.state == NNL_KNOWN)
         set_validation(t, t->validation_split.v > 0, t->validation_split.at);
     }
@@ -1664,14 +1635,14 @@ static int training_pair(yp *p, void *obj, const char *key, ynode *v) {
   if (K("optimizer")) return read_optimizer(p, v, ts);
   if (K("loss")) return read_loss(p, v, t);
   if (K("fromlogits")) return get_flag(p, v, &t->from_logits, "from_logits");
-  if (K("metrics")) return get_list(p, v, &t->metrics, "metrics", NUM_ANY);
+  if (K("metrics")) return get_list(p, v, &t->metrics, "metrics", NNL_NUM_ANY);
   if (K("batchsize"))
-    return get_num(p, v, &t->batch_size, "batch_size", NUM_COUNT);
+    return get_num(p, v, &t->batch_size, "batch_size", NNL_NUM_COUNT);
   if (K("epochs") || K("numepochs") || K("maxepochs"))
-    return get_num(p, v, &t->epochs, "epochs", NUM_DIM);
+    return get_num(p, v, &t->epochs, "epochs", NNL_NUM_DIM);
   if (K("validationsplit")) {
     ts->has_validation_key = true;
-    TRY(get_num(p, v, &t->validation_split, "validation_split", NUM_SPLIT));
+    TRY(get_num(p, v, &t->validation_split, "validation_split", NNL_NUM_SPLIT));
     if (t->validation_split.state == NNL_KNOWN)
       set_validation(t, t->validation_split.v > 0, t->validation_split.at);
     return 0;
@@ -1705,7 +1676,7 @@ static int training_pair(yp *p, void *obj, const char *key, ynode *v) {
       }
       return 0;
     }
-    return get_list(p, v, &t->augmentation, "augmentation", NUM_ANY);
+    return get_list(p, v, &t->augmentation, "augmentation", NNL_NUM_ANY);
   }
   if (K("gradientclipping")) {
     ynode *x = deref(v);
@@ -1713,29 +1684,29 @@ static int training_pair(yp *p, void *obj, const char *key, ynode *v) {
       ynode *nrm = map_get(x, "norm", 0), *val = map_get(x, "value", 0);
       if (!nrm) nrm = map_get(x, "clipnorm", 0);
       if (!val) val = map_get(x, "clipvalue", 0);
-      TRY(get_num(p, nrm, &ts->clipnorm, "norm", NUM_REAL));
-      TRY(get_num(p, val, &ts->clipvalue, "value", NUM_REAL));
+      TRY(get_num(p, nrm, &ts->clipnorm, "norm", NNL_NUM_REAL));
+      TRY(get_num(p, val, &ts->clipvalue, "value", NNL_NUM_REAL));
       return get_num(p, map_get(x, "globalclipnorm", 0), &ts->global_clipnorm,
-                     "global_clipnorm", NUM_REAL);
+                     "global_clipnorm", NNL_NUM_REAL);
     }
-    return get_num(p, v, &ts->clipnorm, "gradient_clipping", NUM_REAL);
+    return get_num(p, v, &ts->clipnorm, "gradient_clipping", NNL_NUM_REAL);
   }
   if (K("clipnorm") || K("maxgradnorm") || K("clipgradnorm"))
-    return get_num(p, v, &ts->clipnorm, "clipnorm", NUM_REAL);
+    return get_num(p, v, &ts->clipnorm, "clipnorm", NNL_NUM_REAL);
   if (K("clipvalue"))
-    return get_num(p, v, &ts->clipvalue, "clipvalue", NUM_REAL);
+    return get_num(p, v, &ts->clipvalue, "clipvalue", NNL_NUM_REAL);
   if (K("globalclipnorm"))
-    return get_num(p, v, &ts->global_clipnorm, "global_clipnorm", NUM_REAL);
+    return get_num(p, v, &ts->global_clipnorm, "global_clipnorm", NNL_NUM_REAL);
   if (K("gradientclipval"))
-    return get_num(p, v, &ts->clip_val, "gradient_clip_val", NUM_REAL);
+    return get_num(p, v, &ts->clip_val, "gradient_clip_val", NNL_NUM_REAL);
   if (K("gradientclipalgorithm"))
     return get_str(p, v, &ts->clip_algorithm, "gradient_clip_algorithm");
   if (K("weightdecay"))
-    return get_num(p, v, &ts->weight_decay, "weight_decay", NUM_REAL);
+    return get_num(p, v, &ts->weight_decay, "weight_decay", NNL_NUM_REAL);
   if (K("learningrate") || K("lr"))
-    return get_num(p, v, &ts->lr, "learning_rate", NUM_REAL);
+    return get_num(p, v, &ts->lr, "learning_rate", NNL_NUM_REAL);
   if (K("momentum"))
-    return get_num(p, v, &ts->momentum, "momentum", NUM_REAL);
+    return get_num(p, v, &ts->momentum, "momentum", NNL_NUM_REAL);
   return 0;
 }
 
@@ -1794,10 +1765,10 @@ static int model_pair(yp *p, void *obj, const char *key, ynode *v) {
       m->classes.at = x->at;
       return 0;
     }
-    return get_num(p, v, &m->classes, "classes", NUM_COUNT);
+    return get_num(p, v, &m->classes, "classes", NNL_NUM_COUNT);
   }
   if (K("datasetsize"))
-    return get_num(p, v, &m->dataset_size, "dataset_size", NUM_COUNT);
+    return get_num(p, v, &m->dataset_size, "dataset_size", NNL_NUM_COUNT);
   if (K("inputs")) ms->inputs = v;
   else if (K("outputs")) ms->outputs = v;
   else if (K("layers")) ms->layers = v;
