@@ -43,35 +43,9 @@ MIB = 1024 * 1024
 MEM_LIMIT = 512 * MIB
 
 # ---------------------------------------------------------------- protobuf
-
-
-def varint(n):
-    n &= (1 << 64) - 1
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def key(num, wt):
-    return varint(num << 3 | wt)
-
-
-def f_len(num, payload):
-    return key(num, 2) + varint(len(payload)) + payload
-
-
-def f_int(num, v):
-    return key(num, 0) + varint(v)
-
-
-def f_str(num, s):
-    return f_len(num, s.encode() if isinstance(s, str) else s)
+# (tests/protowire.py)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from protowire import f_int, f_len, f_str, key, varint  # noqa: E402
 
 
 def node(op, ins, outs, name="", attrs=b""):

@@ -246,24 +246,8 @@ with open(os.path.join(OUT, "external_zero.weights"), "wb") as f:
 external("external_escape", "../../etc/passwd", 0.0)
 
 # --- malformed files, written byte by byte (protobuf wire format) ---
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def ld(field, payload):
-    return varint(field << 3 | 2) + varint(len(payload)) + payload
-
-
-def vfield(field, n):
-    return varint(field << 3) + varint(n)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from protowire import varint, f_len as ld, f_int as vfield  # noqa: E402
 
 
 def raw_file(name, data):
