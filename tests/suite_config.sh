@@ -37,6 +37,22 @@ if [ "$(cat "$TMP/c.st")" = 1 ]; then pass "config: fail_on error fails"; else f
 (cd "$TMP/proj" && "$NNLINT" --format json skip/m.nnlint.yaml >"$TMP/c2.json" 2>&1)
 cfg_rules "$TMP/c2.json" >"$TMP/c2.txt"
 cfg_has "config: explicit file not excluded" "$TMP/c2.txt" "skip/m.nnlint.yaml NN007 error"
+# --force-exclude: the exclude applies to named files too (what pre-commit
+# passes), and to standard input named by --stdin-filename; other named
+# files are still linted, and -v says what was skipped
+(cd "$TMP/proj" && "$NNLINT" --force-exclude -v --format json skip/m.nnlint.yaml m.nnlint.yaml >"$TMP/c2f.json" 2>"$TMP/c2f.err"; echo $? >"$TMP/c2f.st")
+cfg_rules "$TMP/c2f.json" >"$TMP/c2f.txt"
+cfg_lacks "config: --force-exclude skips a named file" "$TMP/c2f.txt" "skip/"
+cfg_has "config: --force-exclude lints the others" "$TMP/c2f.txt" "m.nnlint.yaml NN007 error"
+if grep -q 'skip/m.nnlint.yaml: skipped: excluded by' "$TMP/c2f.err"; then pass "config: --force-exclude -v says why"; else fail "config: --force-exclude -v says why" "$(cat "$TMP/c2f.err")"; fi
+(cd "$TMP/proj" && "$NNLINT" --force-exclude skip/m.nnlint.yaml >"$TMP/c2g.out" 2>&1; echo $? >"$TMP/c2g.st")
+if [ "$(cat "$TMP/c2g.st")" = 0 ] && ! grep -q NN007 "$TMP/c2g.out"; then pass "config: --force-exclude alone exits 0"; else fail "config: --force-exclude alone exits 0" "status $(cat "$TMP/c2g.st")" "$(cat "$TMP/c2g.out")"; fi
+(cd "$TMP/proj" && "$NNLINT" --force-exclude --format json --stdin-filename skip/m.nnlint.yaml - <skip/m.nnlint.yaml >"$TMP/c2h.json" 2>&1)
+cfg_rules "$TMP/c2h.json" >"$TMP/c2h.txt"
+cfg_lacks "config: --force-exclude and --stdin-filename" "$TMP/c2h.txt" "NN007"
+(cd "$TMP/proj" && "$NNLINT" --format json --stdin-filename skip/m.nnlint.yaml - <skip/m.nnlint.yaml >"$TMP/c2i.json" 2>&1)
+cfg_rules "$TMP/c2i.json" >"$TMP/c2i.txt"
+cfg_has "config: stdin linted without --force-exclude" "$TMP/c2i.txt" "skip/m.nnlint.yaml NN007 error"
 # rules_dirs: the config's rule folder is loaded (select it on the command line)
 (cd "$TMP/proj" && "$NNLINT" --format json --select XT m.nnlint.yaml >"$TMP/c3.json" 2>&1)
 cfg_rules "$TMP/c3.json" >"$TMP/c3.txt"

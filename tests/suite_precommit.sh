@@ -94,6 +94,20 @@ EOF
     fail "precommit: files of no model format are not linted" "git commit status $pc_st" "$(head -20 "$TMP/pc_skip.out")"
   fi
 
+  # a bad model under a folder the project's .nnlint.yaml excludes: pre-commit
+  # names the file, and the hook's --force-exclude keeps it out
+  mkdir -p "$PC/proj/vendor"
+  cp fixtures/cli/relu.yaml "$PC/proj/vendor/theirs.yaml"
+  printf 'exclude: [vendor]\n' >"$PC/proj/.nnlint.yaml"
+  pc_git "$PC/proj" add .nnlint.yaml vendor/theirs.yaml
+  (cd "$PC/proj" && $PC_ENV git -c user.name=t -c user.email=t@nnlint.invalid -c commit.gpgsign=false commit -m vendor) >"$TMP/pc_excl.out" 2>&1
+  pc_st=$?
+  if [ "$pc_st" = 0 ] && ! grep -qF "theirs.yaml:" "$TMP/pc_excl.out"; then
+    pass "precommit: excluded files are not linted (--force-exclude)"
+  else
+    fail "precommit: excluded files are not linted (--force-exclude)" "git commit status $pc_st" "$(head -20 "$TMP/pc_excl.out")"
+  fi
+
   # the hook from this checkout itself (its working tree: try-repo takes
   # the changes to tracked files along, not untracked ones)
   if git -C "$ROOT" ls-files --error-unmatch .pre-commit-hooks.yaml >/dev/null 2>&1; then

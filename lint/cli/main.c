@@ -52,6 +52,7 @@ enum { MAX_WALK_DEPTH = 64 };
   X(MAX_FILE_SIZE, "max-file-size", 0, true)                                   \
   X(CONFIG, "config", 0, true)                                                 \
   X(NO_CONFIG, "no-config", 0, false)                                          \
+  X(FORCE_EXCLUDE, "force-exclude", 0, false)                                  \
   X(BASELINE, "baseline", 0, true)                                             \
   X(WRITE_BASELINE, "write-baseline", 0, true)                                 \
   X(JOBS, "jobs", 'j', true)                                                   \
@@ -109,6 +110,9 @@ static const char usage_text[] =
     "  --config FILE          use this config for every file, instead of the\n"
     "                         nearest .nnlint.yaml above each file\n"
     "  --no-config            read no config file\n"
+    "  --force-exclude        apply the config's exclude to files named on\n"
+    "                         the command line too (for pre-commit and\n"
+    "                         editors, which name every file)\n"
     "  --baseline FILE        report only findings not recorded in FILE\n"
     "  --write-baseline FILE  record the findings of this run in FILE (and\n"
     "                         exit 0 unless a file could not be read)\n"
@@ -166,7 +170,7 @@ typedef struct cli {
   bool unreadable; /* some file could not be opened */
   /* configuration and the run around the files */
   const char *config_path; /* --config */
-  bool no_config, quiet, statistics, fail_on_set;
+  bool no_config, quiet, statistics, fail_on_set, force_exclude;
   const char *baseline_path, *write_baseline_path;
   long jobs; /* 0: the number of processors */
   NNL_ARRAY(struct profile *) profiles; /* one per distinct config */
@@ -392,6 +396,7 @@ static void apply(cli *c, const struct optdef *o, const char *v) {
     c->config_path = v;
     break;
   case OPT_NO_CONFIG: c->no_config = true; break;
+  case OPT_FORCE_EXCLUDE: c->force_exclude = true; break;
   case OPT_BASELINE: c->baseline_path = v; break;
   case OPT_WRITE_BASELINE: c->write_baseline_path = v; break;
   case OPT_JOBS: {
@@ -693,11 +698,14 @@ static void add_unreadable(cli *c, const char *path, const char *msg) {
 }
 
 /* Add path to the run; from_walk: found in a folder, so the config's
- * exclude applies (files named on the command line are always linted). */
+ * exclude applies (files named on the command line are linted unless
+ * --force-exclude; standard input only when it has a --stdin-filename). */
 static void add_file(cli *c, const char *path, bool from_walk) {
   char *abs;
   profile *p = profile_of(c, path, &abs);
-  if (from_walk && p->cfg && nnl_config_excluded(p->cfg, abs)) {
+  bool named_stdin = strcmp(path, "-") != 0 || c->stdin_filename;
+  if ((from_walk || (c->force_exclude && named_stdin)) && p->cfg &&
+      nnl_config_excluded(p->cfg, abs)) {
     note(c, "%s: skipped: excluded by %s", path, p->cfg->path);
     free(abs);
     return;
