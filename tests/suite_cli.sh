@@ -54,6 +54,16 @@ cli_usage() {
 }
 cli_usage "unknown option" --bogus
 cli_usage "unknown short option" -x
+cli_usage "unknown letter in bundled flags" -qx "$CLI/clean.yaml"
+cli_usage "-j with a bad attached value" -jx "$CLI/clean.yaml"
+cli_usage "-j at the end" "$CLI/clean.yaml" -j
+# short options: a value attached (-j2) or apart (-j 2), flags bundled (-qv)
+"$NNLINT" -j 2 "$CLI/relu.yaml" "$CLI/wide.yaml" >"$TMP/j_apart" 2>&1
+"$NNLINT" -j2 "$CLI/relu.yaml" "$CLI/wide.yaml" >"$TMP/j_attached" 2>&1
+if [ -s "$TMP/j_apart" ] && cmp -s "$TMP/j_apart" "$TMP/j_attached"; then pass "cli: -j2 as -j 2"; else fail "cli: -j2 as -j 2" "$(cat "$TMP/j_attached")"; fi
+"$NNLINT" -qv "$CLI/relu.yaml" >"$TMP/qv_o" 2>"$TMP/qv_e"
+"$NNLINT" -q -v "$CLI/relu.yaml" >"$TMP/q_v_o" 2>"$TMP/q_v_e"
+if [ -s "$TMP/qv_e" ] && cmp -s "$TMP/qv_o" "$TMP/q_v_o" && cmp -s "$TMP/qv_e" "$TMP/q_v_e" && ! grep -q "problem" "$TMP/qv_o"; then pass "cli: -qv as -q -v"; else fail "cli: -qv as -q -v" "$(cat "$TMP/qv_o" "$TMP/qv_e")"; fi
 cli_usage "bad --format" --format xml "$CLI/clean.yaml"
 cli_usage "bad --format=" --format=xml "$CLI/clean.yaml"
 cli_usage "bad --color" --color sometimes "$CLI/clean.yaml"

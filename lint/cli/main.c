@@ -145,7 +145,8 @@ static const char usage_text[] =
     "  -V, --version          print the version\n"
     "  -h, --help             print this help\n"
     "\n"
-    "Options take values as --opt VALUE or --opt=VALUE.\n"
+    "Options take values as --opt VALUE or --opt=VALUE, short ones as -j 4\n"
+    "or -j4; short flags combine (-qv).\n"
     "\n"
     "Exit status: 0 no finding at or above --fail-on; 1 findings; 2 a file\n"
     "could not be read or parsed, a bad rule file, or a usage error.\n";
@@ -462,10 +463,25 @@ static void parse_args(cli *c, int argc, char **argv) {
       if (eq && !o->arg) usage_error("--%s takes no value", o->name);
       if (eq) value = eq + 1;
     } else {
-      for (size_t k = 0; k < N_OPTS && !o; k++)
-        if (optdefs[k].short_name && a[1] == optdefs[k].short_name && a[2] == 0)
-          o = &optdefs[k];
-      if (!o) usage_error("unknown option '%s'", a);
+      /* short options: bundled flags (-qv), a value attached (-j4) or
+       * in the next argument (-j 4) */
+      for (const char *p = a + 1; *p; p++) {
+        o = NULL;
+        for (size_t k = 0; k < N_OPTS && !o; k++)
+          if (optdefs[k].short_name && *p == optdefs[k].short_name)
+            o = &optdefs[k];
+        if (!o) usage_error("unknown option '-%c' in '%s'", *p, a);
+        if (!o->arg) {
+          apply(c, o, NULL);
+          continue;
+        }
+        if (p[1]) value = p + 1;
+        else if (i + 1 >= argc) usage_error("-%c needs a value", *p);
+        else value = argv[++i];
+        apply(c, o, value);
+        break;
+      }
+      continue;
     }
     if (o->arg && !value) {
       if (i + 1 >= argc) usage_error("--%s needs a value", o->name);
