@@ -1478,8 +1478,10 @@ static int node(parser *p, nnl_onnx_node *nd) {
   {
     /* outputs and inputs in one arena block, as the stack holds them */
     uint32_t n_all = p->ids.len - base;
-    const char **ops = arena_copy(p, p->ids.items + base, n_all,
-                                  sizeof *p->ids.items);
+    /* "= Op ()" has no operands, and the stack may never have held one */
+    const char **ops = n_all ? arena_copy(p, p->ids.items + base, n_all,
+                                          sizeof *p->ids.items)
+                             : NULL;
     nd->n_outputs = n_outs;
     nd->n_inputs = n_all - n_outs;
     nd->outputs = n_outs ? ops : NULL;
