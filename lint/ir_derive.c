@@ -128,6 +128,16 @@ int32_t nnl_ir_toposort(nnl_model *m) {
   uint32_t n = m->layers.len, nin = m->inputs.len;
   nnl_layer *L = m->layers.items;
   if (n == 0 || !m->arena) return -1;
+  /* Every edge explicit and pointing backwards (a front end that
+   * resolved them in file order, or an earlier sort): the order below
+   * would be this one and the edges the same. */
+  bool in_order = true;
+  for (uint32_t i = 0; i < n && in_order; i++) {
+    if (!L[i].inputs) in_order = false;
+    for (uint32_t k = 0; k < L[i].n_inputs && in_order; k++)
+      if (!ref_ok(m, i, L[i].inputs[k])) in_order = false;
+  }
+  if (in_order) return -1;
 
   size_t total = 0;
   for (uint32_t i = 0; i < n; i++) total += L[i].n_inputs ? L[i].n_inputs : 1;

@@ -100,6 +100,9 @@ typedef struct nnl_doc {
   /* line map, built lazily by nnl_doc_position */
   uint32_t *line_starts;
   uint32_t n_lines;
+  /* The language server's incremental state for a YAML spec it keeps
+   * re-linting (nnl_yaml_cache_new), or NULL; not owned by the doc. */
+  struct nnl_yaml_cache *yaml_cache;
 } nnl_doc;
 
 /* A document over a copy of path; src is taken over (freed with the doc). */
@@ -158,6 +161,23 @@ bool nnl_rule_selected(const nnl_ctx *cx, const char *id);
  * returns 0, or reports NN000 itself and returns -1, or sets doc->skipped
  * (with a reason) and returns 0 when the file is not a model. */
 int nnl_parse_yaml_spec(nnl_ctx *cx, nnl_doc *doc);
+/* Incremental re-parsing of one YAML spec as an editor changes it
+ * (frontend/yaml_spec.c).  A cache attached to a document (doc->yaml_cache)
+ * keeps what the last successful parse read: the node tree and each layer
+ * as read.  When the next text differs from the last one inside one item
+ * of the block `layers:` list, nnl_parse_yaml_spec re-parses only that
+ * item's lines and builds the model from the kept parts, the same model a
+ * full parse builds; anything else is a full parse, which refills the
+ * cache.  The cache owns the strings its models point to: it must outlive
+ * every document parsed with it.  nnl_yaml_cache_free(NULL) is a no-op. */
+typedef struct nnl_yaml_cache nnl_yaml_cache;
+nnl_yaml_cache *nnl_yaml_cache_new(void);
+void nnl_yaml_cache_free(nnl_yaml_cache *c);
+/* How the last parse with c went: true when it was incremental (else
+ * *why, if not NULL, says why it was a full parse). */
+bool nnl_yaml_cache_last(const nnl_yaml_cache *c, const char **why);
+/* Does c hold a usable parse to start the next one from? */
+bool nnl_yaml_cache_ready(const nnl_yaml_cache *c);
 int nnl_parse_onnx(nnl_ctx *cx, nnl_doc *doc);      /* frontend/onnx_binary.c */
 int nnl_parse_onnx_text(nnl_ctx *cx, nnl_doc *doc); /* frontend/onnx_text.c */
 int nnl_parse_keras_json(nnl_ctx *cx, nnl_doc *doc); /* frontend/keras_json.c */

@@ -59,3 +59,30 @@ if command -v nvim >/dev/null 2>&1; then
 else
   fail "lsp server: Neovim's LSP client receives the diagnostics" "nvim is not installed (make test-deps installs neovim)"
 fi
+
+# ---- incremental re-linting: the differential self-check ----
+# `nnlint lsp --self-check` applies random edits to each file as an editor
+# sends them (ranges in UTF-16 positions, or whole texts) and checks after
+# each that the diagnostics of the server's re-lint, which re-parses only
+# the layer an edit is in where it can, equal a lint of the whole text.
+awk -v n=150 -f tests/lsp/gen_spec.awk >"$TMP/ls/gen.yaml"
+sed 's/$/\r/' "$TMP/ls/gen.yaml" >"$TMP/ls/gen_crlf.yaml"
+"$NNLINT" lsp --self-check --edits 500 "$TMP/ls/gen.yaml" "$TMP/ls/gen_crlf.yaml" >"$TMP/ls/self.out" 2>"$TMP/ls/self.err"
+ls_st=$?
+# "FILE: N edits, I incremental, M mismatches"
+ls_inc=$(sed -n 's/^.*gen\.yaml: 500 edits, \([0-9]*\) incremental, 0 mismatches$/\1/p' "$TMP/ls/self.out")
+if [ "$ls_st" = 0 ] && [ -n "$ls_inc" ] && [ "$ls_inc" -ge 100 ] && grep -q '^self-check: 1000 edits, [0-9]* incremental, 0 mismatches$' "$TMP/ls/self.out"; then
+  pass "lsp server: 1000 random edits of a generated spec, incremental re-lint = whole re-lint ($ls_inc incremental in the LF copy)"
+else
+  fail "lsp server: 1000 random edits of a generated spec, incremental re-lint = whole re-lint" "status $ls_st; $(cat "$TMP/ls/self.out")" "$(head -c 3000 "$TMP/ls/self.err")"
+fi
+ls_files=$(find fixtures "$CORPUS" \( -name '*.yaml' -o -name '*.yml' \) -type f 2>/dev/null | sort | xargs grep -l 'layers' 2>/dev/null)
+# shellcheck disable=SC2086
+"$NNLINT" lsp --self-check --edits 60 --seed 3 $ls_files >"$TMP/ls/self2.out" 2>"$TMP/ls/self2.err"
+ls_st=$?
+ls_n=$(echo "$ls_files" | grep -c .)
+if [ "$ls_st" = 0 ] && [ "$ls_n" -ge 20 ] && grep -q "^self-check: $((ls_n * 60)) edits, [0-9]* incremental, 0 mismatches\$" "$TMP/ls/self2.out"; then
+  pass "lsp server: 60 random edits of each of $ls_n fixture and corpus YAML files, incremental re-lint = whole re-lint"
+else
+  fail "lsp server: 60 random edits of each fixture and corpus YAML file, incremental re-lint = whole re-lint" "status $ls_st, $ls_n files; $(tail -3 "$TMP/ls/self2.out")" "$(head -c 3000 "$TMP/ls/self2.err")"
+fi

@@ -11,7 +11,11 @@
  * body is read whole into one buffer and decoded by the reader below into
  * jansson values (jansson's own decoder was a quarter of every re-lint);
  * answers are written with jansson.  A document's text is the decoded
- * JSON string itself, kept by reference.  The server answers initialize,
+ * JSON string itself, kept by reference; text sync is incremental (a
+ * change is a range in UTF-16 positions, applied here), whole texts are
+ * taken too.  A YAML spec keeps what its last lint parsed (nnl_yaml_cache,
+ * frontend/yaml_spec.c), so a change inside one layer re-parses only that
+ * layer.  The server answers initialize,
  * shutdown, textDocument/codeAction and textDocument/hover; it lints a
  * document's text as the editor holds it on didOpen, didChange and
  * didSave, and clears its diagnostics on didClose.  Binary ONNX documents
@@ -93,6 +97,8 @@ typedef struct document {
   const char **ignores; /* prof's per-file ignores for path (NULL: none);
                            resolved with prof */
   json_t *diags;    /* the last published Diagnostic objects */
+  nnl_yaml_cache *yaml; /* what the last lint of a YAML spec read, for
+                           re-parsing only the layer an edit is in */
 } document;
 
 typedef struct server {
@@ -102,6 +108,7 @@ typedef struct server {
   NNL_ARRAY(profile *) profiles;
   bool initialized, shutdown;
   bool watch_dynamic; /* the client registers file watchers on request */
+  bool no_cache;      /* lint every text whole (the self-check's reference) */
   unsigned long next_id;
 } server;
 
@@ -751,6 +758,7 @@ static void doc_free(document *d) {
   json_decref(d->text);
   free(d->ignores);
   json_decref(d->diags);
+  nnl_yaml_cache_free(d->yaml);
   free(d);
 }
 
@@ -930,6 +938,8 @@ static void lint(server *s, document *d) {
     copy[len] = 0;
     doc = nnl_doc_new(d->name, copy, len);
     doc->format = NNL_FMT_UNKNOWN; /* detected from name and content */
+    if (!d->yaml) d->yaml = nnl_yaml_cache_new();
+    if (!s->no_cache) doc->yaml_cache = d->yaml; /* for YAML specs */
   }
   nnl_frontend_run(&s->cx, doc);
   nnl_suppress_attach(doc, d->ignores, NULL);
@@ -960,16 +970,24 @@ static void lint_and_publish(server *s, document *d) {
 
 /* ---- text edits ---- */
 
-/* The byte offset of LSP position (line, UTF-16 character) in text; past
- * the end of a line: its end; past the last line: the end of the text. */
-static size_t offset_of(const char *text, size_t len, json_int_t line,
-                        json_int_t ch) {
-  size_t i = 0;
-  for (json_int_t l = 0; l < line; l++) {
-    const char *nl = memchr(text + i, '\n', len - i);
+/* The byte offset of the start of line `line` of text, walking from byte
+ * from, the start of line `at` (at <= line); len when the text has fewer
+ * lines. */
+static size_t line_start(const char *text, size_t len, size_t from,
+                         json_int_t at, json_int_t line) {
+  size_t i = from;
+  for (json_int_t l = at; l < line; l++) {
+    const char *nl = i < len ? memchr(text + i, '\n', len - i) : NULL;
     if (!nl) return len;
     i = (size_t)(nl - text) + 1;
   }
+  return i;
+}
+
+/* The byte offset of UTF-16 character ch of the line starting at byte i;
+ * past the end of the line: its end. */
+static size_t char_offset(const char *text, size_t len, size_t i,
+                          json_int_t ch) {
   json_int_t units = 0;
   while (i < len && text[i] != '\n' && units < ch) {
     if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n') break;
@@ -1001,8 +1019,12 @@ static bool apply_change(document *d, json_t *ch) {
     return false;
   size_t len;
   const char *old = doc_text(d, &len);
-  size_t a = offset_of(old, len, l1, c1);
-  size_t b = offset_of(old, len, l2, c2);
+  /* the end's line is found from the start's (a 5,000-line text is not
+   * walked twice) */
+  size_t s1 = line_start(old, len, 0, 0, l1);
+  size_t a = s1 == len ? len : char_offset(old, len, s1, c1);
+  size_t s2 = s1 == len ? len : line_start(old, len, s1, l1, l2);
+  size_t b = s2 == len ? len : char_offset(old, len, s2, c2);
   size_t n = len - (b - a) + tlen; /* tlen < MAX_MESSAGE */
   if (n > NNL_MAX_FILE_SIZE) return false;
   char *t = nnl_xmalloc(n + 1);
@@ -1163,7 +1185,9 @@ static json_t *initialize(server *s, json_t *params) {
   s->watch_dynamic = json_is_true(json_object_get(dcw, "dynamicRegistration"));
   json_t *sync = nnl_rjson_obj();
   nnl_rjson_set(sync, "openClose", json_true());
-  nnl_rjson_set(sync, "change", nnl_rjson_int(1)); /* Full */
+  /* Incremental: a keystroke sends its range, not the whole text (full
+   * texts are still taken from clients that send them) */
+  nnl_rjson_set(sync, "change", nnl_rjson_int(2));
   json_t *save = nnl_rjson_obj();
   nnl_rjson_set(save, "includeText", json_false());
   nnl_rjson_set(sync, "save", save);
@@ -1602,6 +1626,346 @@ static int handle(server *s, json_t *msg) {
   return -1;
 }
 
+/* ---- the differential self-check ----
+ * `nnlint lsp --self-check [--edits N] [--seed S] FILE...`, for the test
+ * suite (tests/suite_lsp_server.sh), not listed in the usage.  Per FILE,
+ * it opens the text as the server does and applies N random edits (the
+ * kinds an editor sends while someone types: characters typed and
+ * deleted, half-finished keys, lines deleted and duplicated, new layers,
+ * broken YAML and the edit undone, anchors, tags, block scalars, document
+ * markers, suppression comments, CR LF, non-ASCII and astral characters,
+ * edits before `layers:` and in the last layer).  Each edit reaches the
+ * document as the server gets it: a range in UTF-16 positions computed
+ * here (applied by apply_change and checked against the byte splice), two
+ * ranges in one change, or the whole text.  After each, the diagnostics of
+ * the server's lint (incremental where it can be) must equal those of a
+ * lint of the whole text, byte for byte.  Prints per file the edits, how
+ * many were linted incrementally and the mismatches; exit 1 on any. */
+
+static uint64_t rnd(uint64_t *st) { /* xorshift64* */
+  uint64_t x = *st;
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  *st = x;
+  return x * UINT64_C(2685821657736338717);
+}
+
+static size_t below(uint64_t *st, size_t n) {
+  return n ? (size_t)(rnd(st) % n) : 0;
+}
+
+/* i moved back to the start of a character (and off the LF of a CR LF:
+ * LSP positions never point between the two). */
+static size_t char_start(const char *t, size_t len, size_t i) {
+  if (i > len) i = len;
+  while (i > 0 && i < len && ((unsigned char)t[i] & 0xC0) == 0x80) i--;
+  if (i > 0 && i < len && t[i] == '\n' && t[i - 1] == '\r') i--;
+  return i;
+}
+
+/* The LSP position of byte off of t: counted here, apart from offset_of. */
+static json_t *lsp_position(const char *t, size_t off) {
+  json_int_t line = 0;
+  size_t ls = 0;
+  for (size_t i = 0; i < off; i++)
+    if (t[i] == '\n') line++, ls = i + 1;
+  json_int_t units = 0;
+  for (size_t i = ls; i < off;) {
+    size_t k = nnl_utf8_seq((const unsigned char *)t + i, off - i);
+    units += k == 4 ? 2 : 1;
+    i += k ? k : 1;
+  }
+  return position(line, units);
+}
+
+/* One random edit of t: replace bytes [*a, *b) by *ins (static text or
+ * *own, which the caller frees). */
+static void random_edit(uint64_t *st, const char *t, size_t len, size_t *a,
+                        size_t *b, const char **ins, char **own) {
+  static const char *const bits[] = {
+      "x", "1", "0", "9", " ", ",", ":", "{", "}", "[", "]", "\"", "'", "#",
+      "-", "\n", "  ", "    ", ", un", ", units", ", units: 3",
+      ", activation: softmax", ", activation: relu", "relu", "softmax",
+      "sigmoid", "Dense", "Dropout", "Conv2D", ", rate: 1.5", ", rate: 0.5",
+      "\n  - {type: Dense, units: 4}", "\n  - {type: Dropout, rate: 0.5}",
+      "\n    units: 12", "\n  - type: Dense\n    units: 2\n    activation: sigmoid",
+      "\n  -", "\n  - ", "\n- ", "\n   - {type: ReLU}", "\u00e9", "\u65e5\u672c",
+      "\U0001F600", "\t", "&a ", "*a", "!!str ", "|\n      text\n", ">-\n  x\n",
+      "---\n", "...\n", "%YAML 1.1\n", "  # nnlint: disable=NN007",
+      "# nnlint: disable-file=NN002\n", "\n# a comment\n", "name: x\n",
+      "repeat: 3", ", repeat: 2", ", repeat: 0", ", inputs: [d1]", ", name: d1",
+      ", name: d2", "\r\n", "\r", "\"x\ny\"", "{type: Dense,\n    units: 3}",
+      "<<: {units: 5}", ", kernel_initializer: zeros", ", units: -8",
+      "layers:", "training: {optimizer: sgd}", "\u2028", "\xc2\x85",
+  };
+  size_t nb = sizeof bits / sizeof *bits;
+  const char *lay = memmem(t, len, "layers:", 7);
+  size_t from = lay && below(st, 10) < 8 ? (size_t)(lay - t) : 0;
+  size_t at = char_start(t, len, from + below(st, len - from + 1));
+  *own = NULL;
+  *ins = "";
+  *a = *b = at;
+  switch (below(st, 7)) {
+  case 0: /* type a piece */
+  case 1:
+    *ins = bits[below(st, nb)];
+    break;
+  case 2: /* delete a few characters */
+    *b = char_start(t, len, at + 1 + below(st, 12));
+    if (*b < *a) *b = *a;
+    break;
+  case 3: /* replace a few characters */
+    *b = char_start(t, len, at + 1 + below(st, 6));
+    if (*b < *a) *b = *a;
+    *ins = bits[below(st, nb)];
+    break;
+  case 4: { /* delete the line */
+    size_t s0 = at, e0 = at;
+    while (s0 > 0 && t[s0 - 1] != '\n') s0--;
+    while (e0 < len && t[e0] != '\n') e0++;
+    *a = s0;
+    *b = e0 < len ? e0 + 1 : e0;
+    break;
+  }
+  case 5: { /* duplicate the line */
+    size_t s0 = at, e0 = at;
+    while (s0 > 0 && t[s0 - 1] != '\n') s0--;
+    while (e0 < len && t[e0] != '\n') e0++;
+    if (e0 < len) e0++;
+    *own = nnl_xmalloc(e0 - s0 + 1);
+    memcpy(*own, t + s0, e0 - s0);
+    (*own)[e0 - s0] = 0;
+    *ins = *own;
+    *a = *b = s0;
+    break;
+  }
+  default: { /* in the last layer: before the text after `layers:` ends */
+    const char *tr = memmem(t, len, "\ntraining:", 10);
+    size_t e0 = tr ? (size_t)(tr - t) : len;
+    size_t s0 = e0;
+    while (s0 > 0 && t[s0 - 1] != '\n') s0--;
+    if (s0 > 0) s0--;
+    while (s0 > 0 && t[s0 - 1] != '\n') s0--;
+    *a = *b = char_start(t, len, s0 + below(st, e0 - s0 + 1));
+    *ins = bits[below(st, nb)];
+  }
+  }
+}
+
+/* The edit that turns t back into prev (undo): bytes [*a, *b) of t by
+ * *own, cut at character boundaries. */
+static void undo_edit(const char *t, size_t tl, const char *prev, size_t pl,
+                      size_t *a, size_t *b, char **own) {
+  size_t least = tl < pl ? tl : pl, pre = 0, suf = 0;
+  while (pre < least && t[pre] == prev[pre]) pre++;
+  while (suf < least - pre && t[tl - 1 - suf] == prev[pl - 1 - suf]) suf++;
+  pre = char_start(t, tl, pre);
+  /* the common suffix starts at a character, not between CR and LF */
+  while (suf > 0 && ((((unsigned char)t[tl - suf]) & 0xC0) == 0x80 ||
+                     (t[tl - suf] == '\n' && tl - suf > 0 &&
+                      t[tl - suf - 1] == '\r')))
+    suf--;
+  if (pre > tl - suf) pre = tl - suf;
+  *a = pre;
+  *b = tl - suf;
+  size_t n = pl - suf - pre;
+  *own = nnl_xmalloc(n + 1);
+  memcpy(*own, prev + pre, n);
+  (*own)[n] = 0;
+}
+
+/* A TextDocumentContentChangeEvent replacing bytes [a, b) of t by ins;
+ * range false: the whole new text. */
+static json_t *change_event(const char *t, size_t len, size_t a, size_t b,
+                            const char *ins, bool range) {
+  json_t *ch = nnl_rjson_obj();
+  if (range) {
+    json_t *r = nnl_rjson_obj();
+    nnl_rjson_set(r, "start", lsp_position(t, a));
+    nnl_rjson_set(r, "end", lsp_position(t, b));
+    nnl_rjson_set(ch, "range", r);
+    json_t *v = json_string(ins); /* the pieces are valid UTF-8 */
+    if (!v) nnl_oom();
+    nnl_rjson_set(ch, "text", v);
+    return ch;
+  }
+  size_t n = strlen(ins), tn = len - (b - a) + n;
+  char *x = nnl_xmalloc(tn + 1);
+  memcpy(x, t, a);
+  memcpy(x + a, ins, n);
+  memcpy(x + a + n, t + b, len - b);
+  json_t *v = json_stringn_nocheck(x, tn);
+  free(x);
+  if (!v) nnl_oom();
+  nnl_rjson_set(ch, "text", v);
+  return ch;
+}
+
+/* The diagnostics of d as the server lints it, and of a whole-text lint,
+ * as compact JSON (both heap). */
+static void lint_both(server *s, document *d, char **inc, char **full) {
+  lint(s, d);
+  *inc = json_dumps(d->diags, JSON_COMPACT);
+  s->no_cache = true;
+  lint(s, d);
+  s->no_cache = false;
+  *full = json_dumps(d->diags, JSON_COMPACT);
+  if (!*inc || !*full) nnl_oom();
+}
+
+static int self_check(int argc, char **argv) {
+  unsigned long edits = 200, seed = 1;
+  int i = 1, status = 0;
+  bool verbose = false;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    if (strcmp(argv[i], "--self-check") == 0) continue;
+    if (strcmp(argv[i], "--verbose") == 0) {
+      verbose = true;
+      continue;
+    }
+    if (i + 1 < argc && strcmp(argv[i], "--edits") == 0) edits = strtoul(argv[++i], NULL, 10);
+    else if (i + 1 < argc && strcmp(argv[i], "--seed") == 0) seed = strtoul(argv[++i], NULL, 10);
+    else {
+      fprintf(stderr, "nnlint lsp --self-check: unknown option '%s'\n", argv[i]);
+      return 2;
+    }
+  }
+  FILE *devnull = fopen("/dev/null", "w");
+  if (!devnull) return 2;
+  server s = {.out = devnull};
+  s.cx.fail_on = NNL_SEV_WARNING;
+  s.cx.log = stderr;
+  unsigned long total = 0, total_inc = 0, total_bad = 0;
+  for (; i < argc; i++) {
+    char *src;
+    size_t len;
+    if (nnl_read_file(argv[i], &src, &len, NNL_MAX_FILE_SIZE) != 0) {
+      fprintf(stderr, "nnlint lsp --self-check: cannot read %s\n", argv[i]);
+      status = 2;
+      continue;
+    }
+    document *d = nnl_xcalloc(1, sizeof *d);
+    d->path = nnl_xstrdup(argv[i]);
+    d->uri = nnl_xstrdup(argv[i]);
+    d->name = nnl_xstrdup(argv[i]);
+    /* an editor's text is valid UTF-8 (the JSON reader checks it) */
+    size_t clen;
+    char *clean = nnl_utf8_clean(src, len, false, &clen);
+    d->text = json_stringn_nocheck(clean, clen);
+    if (!d->text) nnl_oom();
+    json_t *orig = json_incref(d->text);
+    free(clean);
+    free(src);
+    uint64_t st = seed * UINT64_C(0x9E3779B97F4A7C15) + 1;
+    unsigned long n_inc = 0, n_bad = 0;
+    char *inc, *full, *prev = NULL;
+    size_t prev_len = 0;
+    bool broken = false; /* the last text got NN000 */
+    lint_both(&s, d, &inc, &full);
+    free(inc);
+    free(full);
+    for (unsigned long e = 0; e < edits; e++) {
+      size_t tl;
+      const char *t = doc_text(d, &tl);
+      if (tl > 3 * json_string_length(orig) + 4096) { /* start over */
+        json_decref(d->text);
+        d->text = json_incref(orig);
+        t = doc_text(d, &tl);
+      }
+      size_t a, b, a2 = 0, b2 = 0;
+      const char *ins, *ins2 = NULL;
+      char *own, *own2 = NULL;
+      if (prev && (broken ? below(&st, 4) < 3 : below(&st, 10) == 0)) {
+        /* back to the last good text: the fix after a broken text */
+        undo_edit(t, tl, prev, prev_len, &a, &b, &own);
+        ins = own;
+      } else {
+        random_edit(&st, t, tl, &a, &b, &ins, &own);
+      }
+      if (!broken) { /* the last good text, to go back to */
+        free(prev);
+        prev = nnl_xmalloc(tl + 1);
+        memcpy(prev, t, tl);
+        prev_len = tl;
+      }
+      unsigned how = (unsigned)below(&st, 10); /* 0-2 whole, 3 two ranges */
+      /* the text the edits make, byte by byte */
+      nnl_buf want = {0};
+      nnl_buf_put(&want, t, a);
+      nnl_buf_puts(&want, ins);
+      nnl_buf_put(&want, t + b, tl - b);
+      json_t *changes = nnl_rjson_arr();
+      nnl_rjson_push(changes, change_event(t, tl, a, b, ins, how > 2));
+      if (how == 3) { /* a second range, on the text after the first */
+        nnl_buf_str(&want);
+        random_edit(&st, want.s, want.len, &a2, &b2, &ins2, &own2);
+        nnl_rjson_push(changes, change_event(want.s, want.len, a2, b2, ins2, true));
+        nnl_buf next = {0};
+        nnl_buf_put(&next, want.s, a2);
+        nnl_buf_puts(&next, ins2);
+        nnl_buf_put(&next, want.s + b2, want.len - b2);
+        nnl_buf_free(&want);
+        want = next;
+      }
+      size_t k;
+      json_t *ch;
+      json_array_foreach(changes, k, ch) apply_change(d, ch);
+      json_decref(changes);
+      const char *got = doc_text(d, &tl);
+      nnl_buf_str(&want);
+      if (tl != want.len || memcmp(got, want.s, tl) != 0) {
+        fprintf(stderr, "%s: edit %lu: the ranged change made another text than "
+                "the edit (UTF-16 positions)\n", argv[i], e + 1);
+        n_bad++;
+        json_decref(d->text);
+        d->text = json_stringn_nocheck(want.s, want.len);
+      }
+      nnl_buf_free(&want);
+      lint_both(&s, d, &inc, &full);
+      const char *why = NULL;
+      bool was_inc = d->yaml && nnl_yaml_cache_last(d->yaml, &why);
+      if (was_inc) n_inc++;
+      /* a text to go back from: broken, or one the cache cannot use */
+      broken = strstr(full, "\"NN000\"") != NULL ||
+               (d->yaml && !nnl_yaml_cache_ready(d->yaml));
+      if (verbose)
+        fprintf(stderr, "%s: edit %lu: [%zu, %zu) '%s'%s: %s\n", argv[i], e + 1,
+                a, b, ins, how < 3 ? " (whole text)" : how == 3 ? " (+1)" : "",
+                was_inc ? "incremental" : why ? why : "full");
+      if (strcmp(inc, full) != 0) {
+        if (n_bad < 3) {
+          const char *txt = doc_text(d, &tl);
+          fprintf(stderr, "%s: edit %lu (%s): diagnostics differ\n"
+                  "incremental: %s\nwhole text:  %s\ntext:\n%.*s\n",
+                  argv[i], e + 1, was_inc ? "incremental" : why ? why : "full",
+                  inc, full, (int)(tl < 4000 ? tl : 4000), txt);
+        }
+        n_bad++;
+      }
+      free(inc);
+      free(full);
+      free(own);
+      free(own2);
+    }
+    free(prev);
+    printf("%s: %lu edits, %lu incremental, %lu mismatches\n", argv[i], edits,
+           n_inc, n_bad);
+    total += edits;
+    total_inc += n_inc;
+    total_bad += n_bad;
+    json_decref(orig);
+    doc_free(d);
+  }
+  printf("self-check: %lu edits, %lu incremental, %lu mismatches\n", total,
+         total_inc, total_bad);
+  drop_profiles(&s);
+  nnl_array_free(&s.profiles);
+  fclose(devnull);
+  if (total_bad) status = 1;
+  return status;
+}
+
 static const char lsp_usage[] =
     "usage: nnlint lsp [--stdio]\n"
     "\n"
@@ -1610,6 +1974,8 @@ static const char lsp_usage[] =
     "explanations.  See docs/editors.md for editor setups.\n";
 
 int nnl_lsp_server_main(int argc, char **argv) {
+  if (argc >= 2 && strcmp(argv[1], "--self-check") == 0)
+    return self_check(argc, argv);
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--stdio") == 0) continue;
     if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {

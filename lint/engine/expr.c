@@ -1007,9 +1007,41 @@ void nnl_expr_free_regexes(nnl_regex_list *regexes) {
 }
 
 /* ---- evaluation ---- */
+
+/* A rule's regex meets the same few strings over and over (every layer's
+ * "he_normal"): the outcome of the last match of each of a few regexes is
+ * kept, by subject text.  Matching is a pure function of the two, so a
+ * kept outcome is the outcome. */
+enum { RE_MEMO = 16, RE_MEMO_TEXT = 48 };
+struct re_memo {
+  const pcre2_code *re; /* NULL: empty */
+  int rc;
+  uint32_t n;
+  char s[RE_MEMO_TEXT];
+};
+
+static int re_match(nnl_eval *ev, const pcre2_code *re, const char *s) {
+  size_t n = strlen(s);
+  struct re_memo *m = NULL;
+  if (n < RE_MEMO_TEXT) {
+    m = &ev->memo[((uintptr_t)re >> 4) % RE_MEMO];
+    if (m->re == re && m->n == n && memcmp(m->s, s, n) == 0) return m->rc;
+  }
+  int rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, ev->match_data,
+                       ev->match_ctx);
+  if (m) {
+    m->re = re;
+    m->rc = rc;
+    m->n = (uint32_t)n;
+    memcpy(m->s, s, n);
+  }
+  return rc;
+}
+
 void nnl_eval_init(nnl_eval *ev, uint32_t n_slots) {
   memset(ev, 0, sizeof *ev);
   ev->slots = nnl_xcalloc(n_slots ? n_slots : 1, sizeof *ev->slots);
+  ev->memo = nnl_xcalloc(RE_MEMO, sizeof *ev->memo);
   ev->match_data = pcre2_match_data_create(1, NULL);
   ev->match_ctx = pcre2_match_context_create(NULL);
   if (!ev->match_data || !ev->match_ctx) nnl_oom();
@@ -1020,6 +1052,7 @@ void nnl_eval_init(nnl_eval *ev, uint32_t n_slots) {
 
 void nnl_eval_free(nnl_eval *ev) {
   free(ev->slots);
+  free(ev->memo);
   pcre2_match_data_free(ev->match_data);
   pcre2_match_context_free(ev->match_ctx);
   memset(ev, 0, sizeof *ev);
@@ -1203,8 +1236,7 @@ void nnl_expr_eval(nnl_eval *ev, const nnl_expr *e, nnl_value *o) {
   case E_NOMATCH: {
     nnl_expr_eval(ev, e->a, &a);
     if (a.type != NNL_V_STR) return set_unknown(o, a.at);
-    int rc = pcre2_match(e->b->re, (PCRE2_SPTR)a.s, strlen(a.s), 0, 0,
-                         ev->match_data, ev->match_ctx);
+    int rc = re_match(ev, e->b->re, a.s);
     if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) return set_unknown(o, a.at);
     bool m = rc >= 0;
     return set_tri(o, e->op == E_MATCH ? m : !m, a.at);

@@ -89,6 +89,7 @@ typedef struct nnl_eval {
   nnl_value *slots; /* at least the largest n_slots of the rules run */
   void *match_data; /* pcre2_match_data for 1 pair */
   void *match_ctx;  /* pcre2_match_context with a match limit */
+  struct re_memo *memo; /* the last subjects matched per regex (expr.c) */
 } nnl_eval;
 
 /* Set up / release evaluation state for rules needing up to n_slots. */

@@ -16,6 +16,13 @@
  * points at its exact bytes.  Scalar text is written once, into the
  * document's arena, so the IR refers to it without another copy; the nodes
  * are dropped after each YAML document.
+ *
+ * Incremental re-parsing (nnl_yaml_cache, for the language server): the
+ * tree and the layers as read are kept, and a text that changed inside
+ * one item of `layers:` has only that item's lines read again (see "the
+ * incremental state" below); the model built is the one a full parse
+ * builds, which the differential check of `nnlint lsp --self-check`
+ * tests.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -42,6 +49,7 @@ struct ynode {
   uint32_t n;     /* scalar: bytes; collection: children */
   nnl_span at;
   uint32_t size;  /* nodes a walk visits, aliases expanded (saturating) */
+  uint16_t depth; /* collections open around it when it began */
   const char *s;  /* scalar text (NUL-terminated) */
   const char *key; /* keyed: s normalized as key_of does, NULL if too long */
   ynode *kids;    /* first child; Y_ALIAS: the anchored node */
@@ -108,26 +116,48 @@ static void ht_free(htab *t) {
 typedef struct yp {
   nnl_ctx *cx;
   nnl_doc *doc;
-  nnl_arena *a;  /* the document's arena: everything the IR keeps */
-  nnl_arena tree; /* nodes of the current YAML document */
-  char *room;     /* unaligned string space in the document's arena */
+  nnl_arena *a;  /* everything the IR keeps: the document's arena, or the
+                    cache's (strings that outlive the document) */
+  nnl_arena *run; /* what one lint needs: the model and its edges (the
+                     document's arena) */
+  nnl_arena *tree; /* nodes of the current YAML document: own_tree, or
+                      the cache's */
+  nnl_arena own_tree;
+  char *room;     /* unaligned string space in p->a */
   size_t room_left, chunk;
   htab anchors;
   uint64_t alias_nodes;
+  /* the text libyaml reads: the document, or one layer item's lines that
+   * start at byte base of the document */
+  const char *src;
+  size_t len;
+  uint32_t base;
   /* character index -> byte offset */
   size_t bom;
   bool ascii, utf16;
   size_t ci, bi;
+  /* incremental parsing (nnl_yaml_cache) */
+  struct nnl_yaml_cache *cache;
+  bool quiet;      /* an attempt: problems are not reported, they fail it */
+  bool item_mode;  /* read_stream reads one layer item (read_item) */
+  bool plain;      /* cache fill: no anchor, alias, directive, 2nd document */
+  uint32_t depth0; /* collections open around the text read */
+  uint32_t docs;
+  ynode *root;     /* item_mode: the document's root */
+  ynode *layers;   /* the model's `layers` list (build_model) */
+  uint32_t dirty;  /* an incremental build: the item read again (0 when
+                      none); else UINT32_MAX */
+  bool names_kept; /* the build takes the layer names from the cache */
 } yp;
 
 static uint32_t byte_off(yp *p, size_t idx) {
-  size_t len = p->doc->len, off;
+  size_t len = p->len, off;
   if (p->ascii) {
     off = p->bom + idx;
   } else if (p->utf16) {
     off = p->bom + 2 * idx; /* exact for the Basic Multilingual Plane */
   } else {
-    const unsigned char *s = (const unsigned char *)p->doc->src;
+    const unsigned char *s = (const unsigned char *)p->src;
     while (p->ci < idx && p->bi < len) {
       unsigned char c = s[p->bi];
       p->bi += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
@@ -141,15 +171,16 @@ static uint32_t byte_off(yp *p, size_t idx) {
     off = p->bi;
   }
   if (off > len) off = len;
-  return (uint32_t)off;
+  return (uint32_t)off + p->base;
 }
 
 static inline nnl_span span_of(yp *p, yaml_mark_t a, yaml_mark_t b) {
   if (p->ascii) { /* byte_off's first case, without the calls */
-    size_t len = p->doc->len, so = p->bom + a.index, eo = p->bom + b.index;
+    size_t len = p->len, so = p->bom + a.index, eo = p->bom + b.index;
     if (so > len) so = len;
     if (eo > len) eo = len;
-    return (nnl_span){(uint32_t)so, eo > so ? (uint32_t)(eo - so) : 0};
+    return (nnl_span){(uint32_t)so + p->base,
+                      eo > so ? (uint32_t)(eo - so) : 0};
   }
   uint32_t s = byte_off(p, a.index), e = byte_off(p, b.index);
   return (nnl_span){s, e > s ? e - s : 0};
@@ -158,6 +189,7 @@ static inline nnl_span span_of(yp *p, yaml_mark_t a, yaml_mark_t b) {
 /* NN000 at `at`; returns -1 so callers can `return bad(...)`. */
 static int bad(yp *p, nnl_span at, const char *fmt, ...) NNL_PRINTF(3, 4);
 static int bad(yp *p, nnl_span at, const char *fmt, ...) {
+  if (p->quiet) return -1; /* an incremental attempt: the full parse says it */
   va_list ap;
   va_start(ap, fmt);
   const char *msg = nnl_arena_vprintf(p->a, fmt, ap);
@@ -264,17 +296,19 @@ static void attach(ynode **stack, ynode **last, uint32_t depth, ynode **root,
 
 static void anchor(yp *p, const yaml_char_t *name, ynode *n) {
   if (!name) return;
-  ht_put(&p->anchors, nnl_arena_strdup(&p->tree, (const char *)name), n);
+  p->plain = false;
+  ht_put(&p->anchors, nnl_arena_strdup(p->tree, (const char *)name), n);
 }
 
 /* The message for a libyaml failure, at its problem mark. */
 static void yaml_failed(yp *p, yaml_parser_t *ps) {
   if (ps->error == YAML_MEMORY_ERROR) nnl_oom();
+  if (p->quiet) return;
   nnl_span at;
   if (ps->error == YAML_READER_ERROR)
-    at = (nnl_span){(uint32_t)(ps->problem_offset < p->doc->len
+    at = (nnl_span){(uint32_t)(ps->problem_offset < p->len
                                    ? ps->problem_offset
-                                   : p->doc->len),
+                                   : p->len) + p->base,
                     0};
   else
     at = (nnl_span){byte_off(p, ps->problem_mark.index), 0};
@@ -288,8 +322,36 @@ static void yaml_failed(yp *p, yaml_parser_t *ps) {
 
 static int model_of_document(yp *p, ynode *root, bool *is_spec);
 
+/* Does event ev keep a layer item plain enough to be read alone (item
+ * mode)?  No anchor, tag or alias, no block scalar (its end depends on
+ * what follows), no directive and no explicit document start or end. */
+static bool item_event_ok(const yaml_event_t *ev) {
+  switch (ev->type) {
+  case YAML_DOCUMENT_START_EVENT:
+    return ev->data.document_start.implicit &&
+           !ev->data.document_start.version_directive &&
+           ev->data.document_start.tag_directives.start ==
+               ev->data.document_start.tag_directives.end;
+  case YAML_DOCUMENT_END_EVENT: return ev->data.document_end.implicit;
+  case YAML_SCALAR_EVENT:
+    return !ev->data.scalar.anchor && !ev->data.scalar.tag &&
+           (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ||
+            ev->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+            ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+  case YAML_SEQUENCE_START_EVENT:
+    return !ev->data.sequence_start.anchor && !ev->data.sequence_start.tag;
+  case YAML_MAPPING_START_EVENT:
+    return !ev->data.mapping_start.anchor && !ev->data.mapping_start.tag;
+  case YAML_ALIAS_EVENT: return false;
+  default: return true;
+  }
+}
+
 /* Read the whole stream; call model_of_document at each document's end.
- * Returns 0, or -1 after an NN000.  *specs counts spec documents. */
+ * Returns 0, or -1 after an NN000.  *specs counts spec documents.  In
+ * item mode (p->item_mode, p->quiet) the stream is one layer item's lines:
+ * its one document's root is left in p->root, and -1 says the lines are
+ * not plain enough to be read alone (item_event_ok) or not valid. */
 static int read_stream(yp *p, uint32_t *specs) {
   yaml_parser_t ps;
   yaml_event_t ev;
@@ -298,11 +360,15 @@ static int read_stream(yp *p, uint32_t *specs) {
   ynode *root = NULL;
   int rc = 0;
   if (!yaml_parser_initialize(&ps)) nnl_oom();
-  yaml_parser_set_input_string(&ps, (const unsigned char *)p->doc->src,
-                               p->doc->len);
+  yaml_parser_set_input_string(&ps, (const unsigned char *)p->src, p->len);
   for (bool done = false; !done && rc == 0;) {
     if (!yaml_parser_parse(&ps, &ev)) {
       yaml_failed(p, &ps);
+      rc = -1;
+      break;
+    }
+    if (p->item_mode && !item_event_ok(&ev)) {
+      yaml_event_delete(&ev);
       rc = -1;
       break;
     }
@@ -312,20 +378,36 @@ static int read_stream(yp *p, uint32_t *specs) {
       done = true;
       break;
     case YAML_DOCUMENT_START_EVENT:
-      nnl_arena_free(&p->tree);
-      nnl_arena_init(&p->tree);
+      if (++p->docs > 1) p->plain = false;
+      if (ev.data.document_start.version_directive ||
+          ev.data.document_start.tag_directives.start !=
+              ev.data.document_start.tag_directives.end)
+        p->plain = false;
+      if (p->item_mode) {
+        if (p->docs > 1) rc = -1;
+        break;
+      }
+      if (p->tree == &p->own_tree) {
+        nnl_arena_free(p->tree);
+        nnl_arena_init(p->tree);
+      }
       ht_free(&p->anchors);
       depth = 0;
       root = NULL;
       break;
     case YAML_DOCUMENT_END_EVENT: {
+      if (p->item_mode) {
+        p->root = root;
+        break;
+      }
+      p->root = root;
       bool is_spec = false;
       rc = model_of_document(p, root, &is_spec);
       if (is_spec) (*specs)++;
       break;
     }
     case YAML_SCALAR_EVENT:
-      n = nnl_arena_alloc(&p->tree, sizeof *n);
+      n = nnl_arena_alloc(p->tree, sizeof *n);
       n->kind = Y_SCALAR;
       n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
       n->tag = ev.data.scalar.tag ? tag_class(ev.data.scalar.tag, true) : T_NONE;
@@ -349,11 +431,11 @@ static int read_stream(yp *p, uint32_t *specs) {
     case YAML_MAPPING_START_EVENT: {
       bool seq = ev.type == YAML_SEQUENCE_START_EVENT;
       nnl_span at = span_of(p, ev.start_mark, ev.end_mark);
-      if (depth >= NNL_MAX_DEPTH) {
+      if (depth + p->depth0 >= NNL_MAX_DEPTH) {
         rc = bad(p, at, "nesting deeper than %d levels", NNL_MAX_DEPTH);
         break;
       }
-      n = nnl_arena_alloc(&p->tree, sizeof *n);
+      n = nnl_arena_alloc(p->tree, sizeof *n);
       n->kind = seq ? Y_SEQ : Y_MAP;
       n->tag = tag_class(seq ? ev.data.sequence_start.tag
                              : ev.data.mapping_start.tag,
@@ -363,6 +445,7 @@ static int read_stream(yp *p, uint32_t *specs) {
       n->at = at;
       n->open = 1;
       n->size = 1;
+      n->depth = (uint16_t)(depth + p->depth0);
       attach(stack, last, depth, &root, n);
       anchor(p, seq ? ev.data.sequence_start.anchor
                     : ev.data.mapping_start.anchor,
@@ -390,6 +473,7 @@ static int read_stream(yp *p, uint32_t *specs) {
       break;
     }
     case YAML_ALIAS_EVENT: {
+      p->plain = false;
       nnl_span at = span_of(p, ev.start_mark, ev.end_mark);
       const char *name = (const char *)ev.data.alias.anchor;
       ynode *t = ht_get(&p->anchors, name);
@@ -409,7 +493,7 @@ static int read_stream(yp *p, uint32_t *specs) {
                  NNL_MAX_ALIAS_NODES);
         break;
       }
-      n = nnl_arena_alloc(&p->tree, sizeof *n);
+      n = nnl_arena_alloc(p->tree, sizeof *n);
       n->kind = Y_ALIAS;
       n->kids = t;
       n->at = at;
@@ -810,7 +894,7 @@ static int get_list(yp *p, ynode *v, nnl_list *out, const char *what,
   if (v->kind == Y_MAP)
     return bad(p, v->at, "`%s` must be a list, not a mapping", what);
   uint32_t n = v->kind == Y_SEQ ? v->n : 1;
-  nnl_value *items = nnl_arena_alloc(p->a, sizeof *items * (n ? n : 1));
+  nnl_value *items = nnl_arena_alloc(p->run, sizeof *items * (n ? n : 1));
   ynode *it = v->kind == Y_SEQ ? v->kids : v;
   for (uint32_t i = 0; i < n && it; i++, it = v->kind == Y_SEQ ? it->next : NULL) {
     ynode *x = deref(it);
@@ -1244,6 +1328,106 @@ static int resolve_ref(yp *p, htab *layer_names, nnl_model *m, ynode *v,
                        "model input", v->s);
 }
 
+/* ---- the incremental state (nnl_yaml_cache) ----
+ * A full parse with a cache keeps, besides building the model, the node
+ * tree of the text and, per item of the `layers` list, what read_layer
+ * made of it.  A later text that differs
+ * inside one item (not the last) re-reads that item's lines alone
+ * (read_item), splices the new item into the tree, and builds the model
+ * again from the tree, taking every layer from the cache. */
+typedef struct citem {
+  ynode *node;     /* the item in the tree */
+  uint32_t start;  /* byte offset of its first line: ` {col}- ` */
+  uint32_t end_rel; /* where its node ends, relative to start */
+  nnl_layer l;     /* as read_layer left it */
+  ynode *inputs;   /* its `inputs`, resolved on each build */
+  uint32_t copies; /* 1 + repeats */
+} citem;
+
+/* Incremental attempts before the cache is renewed by a full parse: each
+ * leaves the nodes and strings of the item it read (or of the one it
+ * replaced) in the arenas. */
+enum { MAX_INCREMENTAL = 1000 };
+
+struct nnl_yaml_cache {
+  bool valid;      /* describes text: the last parse was a usable one */
+  char *text;      /* the text of the last parse (heap), len bytes */
+  size_t len;
+  nnl_arena strings; /* scalar text and names the models point to (p->a) */
+  nnl_arena tree;    /* the node tree of text */
+  char *room;        /* tree_str's space in strings, between parses */
+  size_t room_left, chunk;
+  ynode *root, *layers;
+  uint32_t col;      /* the column of every item's `-` */
+  uint32_t tail;     /* where the last item's lines end: the first line
+                        after it that starts at a column up to col (or the
+                        end of the text); UINT32_MAX: unknown */
+  NNL_ARRAY(citem) items;
+  NNL_ARRAY(citem) fill; /* a full parse's items, until it proves usable */
+  htab names;        /* layer name -> last copy + 1, as the last build had
+                        it (while names_ok) */
+  bool names_ok;
+  uint32_t fill_col, fill_tail;
+  uint32_t n_incr;   /* incremental parses since the last full one */
+  bool last_incr;    /* the last parse was incremental */
+  const char *why;   /* else why not */
+};
+
+nnl_yaml_cache *nnl_yaml_cache_new(void) {
+  nnl_yaml_cache *c = nnl_xcalloc(1, sizeof *c);
+  nnl_arena_init(&c->strings);
+  nnl_arena_init(&c->tree);
+  return c;
+}
+
+void nnl_yaml_cache_free(nnl_yaml_cache *c) {
+  if (!c) return;
+  nnl_arena_free(&c->strings);
+  nnl_arena_free(&c->tree);
+  nnl_array_free(&c->items);
+  nnl_array_free(&c->fill);
+  ht_free(&c->names);
+  free(c->text);
+  free(c);
+}
+
+bool nnl_yaml_cache_last(const nnl_yaml_cache *c, const char **why) {
+  if (why) *why = c->last_incr ? NULL : c->why;
+  return c->last_incr;
+}
+
+bool nnl_yaml_cache_ready(const nnl_yaml_cache *c) { return c->valid; }
+
+/* Every span of a layer as read_layer writes it, moved by add (mod
+ * 2^32).  NOSPAN and the zero span of a field not written stay as they
+ * are: a layer's spans follow the `- ` of its item's line, never at 0. */
+static void move_layer(nnl_layer *l, uint32_t add) {
+  nnl_span *sp[] = {&l->at, &l->name.at, &l->type.at, &l->act_at,
+                    &l->units.at, &l->kernel_init.at, &l->init_scale.at,
+                    &l->init_value.at, &l->bias_init.at,
+                    &l->kernel_regularizer.at, &l->rate.at,
+                    &l->bottleneck.at, &l->code.at, &l->cast_to.at,
+                    &l->weights_all_zero.at, &l->weights_all_equal.at,
+                    &l->weights_value.at, &l->weights_at};
+  for (size_t i = 0; i < sizeof sp / sizeof *sp; i++)
+    if (sp[i]->off != UINT32_MAX && (sp[i]->off || sp[i]->len))
+      sp[i]->off += add;
+}
+
+/* The start of the line of byte off in src, when that line is
+ * ` {col}- ` (col spaces, `-`, blanks) up to off; else UINT32_MAX.  *col
+ * is set from the first item (UINT32_MAX: not yet). */
+static uint32_t item_line(const char *src, uint32_t off, uint32_t *col) {
+  uint32_t i = off;
+  while (i > 0 && src[i - 1] == ' ') i--;
+  if (i == off || i == 0 || src[i - 1] != '-') return UINT32_MAX;
+  uint32_t dash = --i;
+  while (i > 0 && src[i - 1] == ' ') i--;
+  if (i > 0 && src[i - 1] != '\n') return UINT32_MAX;
+  if (*col == UINT32_MAX) *col = dash - i;
+  return dash - i == *col ? i : UINT32_MAX;
+}
+
 /* layers -> [layer, ...]: read every layer in place, resolve `inputs`
  * (forward references allowed; cycles are found by toposort; default: the
  * previous layer, and for the first layer every declared model input),
@@ -1256,10 +1440,39 @@ static int read_layers(yp *p, nnl_model *m, ynode *seq, htab *names) {
   /* reserved: layer pointers stay valid while the layers are read */
   nnl_array_reserve(&m->layers, n ? n : 1);
   nnl_array_reserve(&sides, n ? n : 1);
-  for (ynode *it = seq->kids; it && rc == 0; it = it->next) {
+  nnl_yaml_cache *yc = p->cache;
+  if (yc && p->dirty != UINT32_MAX) {
+    /* an incremental build: every layer as the cache has it */
+    if (yc->items.len != n) rc = -1;
+    for (uint32_t i = 0; i < yc->items.len && rc == 0; i++) {
+      citem *ci = &yc->items.items[i];
+      m->layers.items[m->layers.len++] = ci->l;
+      lside *sd = &sides.items[sides.len++];
+      sd->inputs = ci->inputs;
+      sd->copies = ci->copies;
+      sd->first = (uint32_t)total;
+      total += sd->copies;
+      if (total > NNL_MAX_LAYERS) rc = -1; /* quiet: the full parse says it */
+    }
+  } else if (yc) {
+    yc->fill.len = 0;
+    yc->fill_col = UINT32_MAX;
+  }
+  for (ynode *it = m->layers.len ? NULL : seq->kids; it && rc == 0;
+       it = it->next) {
     lspec ls = {.l = nnl_ir_add_layer(m), .side = nnl_array_grow1(&sides)};
     rc = read_layer(p, it, &ls, 0);
     if (rc < 0) break;
+    if (yc) { /* a full parse: keep the layer for the next text */
+      citem *ci = nnl_array_grow1(&yc->fill);
+      ci->node = it;
+      ci->start = item_line(p->src, it->at.off, &yc->fill_col);
+      if (ci->start == UINT32_MAX) p->plain = false;
+      ci->l = *ls.l;
+      ci->end_rel = it->at.off + it->at.len - ci->start;
+      ci->inputs = ls.side->inputs;
+      ci->copies = ls.side->copies;
+    }
     ls.side->first = (uint32_t)total;
     total += ls.side->copies;
     if (total > NNL_MAX_LAYERS) {
@@ -1267,8 +1480,10 @@ static int read_layers(yp *p, nnl_model *m, ynode *seq, htab *names) {
       rc = bad(p, at, "more than %d layers in one model", NNL_MAX_LAYERS);
     }
   }
-  /* names -> last copy */
-  for (uint32_t i = 0; i < m->layers.len && rc == 0; i++) {
+  /* names -> last copy (kept by the cache while no name or copy count
+   * changes) */
+  if (p->names_kept) *names = yc->names;
+  for (uint32_t i = 0; i < m->layers.len && rc == 0 && !p->names_kept; i++) {
     nnl_layer *l = &m->layers.items[i];
     if (l->name.state != NNL_KNOWN) continue;
     uint32_t last = sides.items[i].first + sides.items[i].copies - 1;
@@ -1288,18 +1503,18 @@ static int read_layers(yp *p, nnl_model *m, ynode *seq, htab *names) {
         rc = bad(p, in->at, "`inputs` must be a name or a list of names");
       else {
         uint32_t k_n = in->kind == Y_SEQ ? in->n : 1;
-        l->inputs = nnl_arena_alloc(p->a, sizeof *l->inputs * (k_n ? k_n : 1));
+        l->inputs = nnl_arena_alloc(p->run, sizeof *l->inputs * (k_n ? k_n : 1));
         l->n_inputs = k_n;
         ynode *x = in->kind == Y_SEQ ? in->kids : in;
         for (uint32_t k = 0; k < k_n && x && rc == 0; k++, x = x->next)
           rc = resolve_ref(p, names, m, x, &l->inputs[k]);
       }
     } else if (i > 0) {
-      l->inputs = nnl_arena_alloc(p->a, sizeof *l->inputs);
+      l->inputs = nnl_arena_alloc(p->run, sizeof *l->inputs);
       l->inputs[0] = (nnl_ref)(sd->first - 1);
       l->n_inputs = 1;
     } else if (m->inputs.len) {
-      l->inputs = nnl_arena_alloc(p->a, sizeof *l->inputs * m->inputs.len);
+      l->inputs = nnl_arena_alloc(p->run, sizeof *l->inputs * m->inputs.len);
       for (uint32_t k = 0; k < m->inputs.len; k++)
         l->inputs[k] = NNL_REF_INPUT(k);
       l->n_inputs = m->inputs.len;
@@ -1314,7 +1529,7 @@ static int read_layers(yp *p, nnl_model *m, ynode *seq, htab *names) {
         *out = m->layers.items[i];
         if (c > 0) {
           out->repeat_of = sd->first + 1;
-          out->inputs = nnl_arena_alloc(p->a, sizeof *out->inputs);
+          out->inputs = nnl_arena_alloc(p->run, sizeof *out->inputs);
           out->inputs[0] = (nnl_ref)(sd->first + c - 1);
           out->n_inputs = 1;
         }
@@ -1670,7 +1885,7 @@ static int training_pair(yp *p, void *obj, const char *key, ynode *v) {
       t->augmentation.at = x ? x->at : NNL_NOSPAN;
       t->augmentation.n = b > 0;
       if (b > 0) {
-        nnl_value *it = nnl_arena_alloc(p->a, sizeof *it);
+        nnl_value *it = nnl_arena_alloc(p->run, sizeof *it);
         it->type = NNL_V_BOOL, it->b = true, it->at = x->at;
         t->augmentation.items = it;
       }
@@ -1778,7 +1993,7 @@ static int model_pair(yp *p, void *obj, const char *key, ynode *v) {
 
 /* Build the model of one spec document; on NN000 the model is dropped. */
 static int build_model(yp *p, ynode *root) {
-  nnl_model *m = nnl_ir_model_new(p->a);
+  nnl_model *m = nnl_ir_model_new(p->run);
   mspec ms = {.m = m};
   htab names = {0};
   NNL_ARRAY(ynode *) out_layers = {0};
@@ -1802,6 +2017,7 @@ static int build_model(yp *p, ynode *root) {
     bad(p, layers->at, "`layers` must be a list, not %s", kind_name(layers));
     goto done;
   }
+  p->layers = layers;
   if (each_entry(p, m, ms.inputs, "inputs", read_input, NULL) < 0) goto done;
   if (each_entry(p, m, ms.outputs, "outputs", read_output, &out_layers) < 0)
     goto done;
@@ -1824,7 +2040,15 @@ static int build_model(yp *p, ynode *root) {
   rc = 0;
 done:
   if (rc < 0) nnl_ir_model_free(m);
-  ht_free(&names);
+  if (p->names_kept) {
+    /* the cache's table: not ours */
+  } else if (rc == 0 && p->cache && p->dirty != UINT32_MAX) {
+    ht_free(&p->cache->names); /* this build's table, for the next ones */
+    p->cache->names = names;
+    p->cache->names_ok = true;
+  } else {
+    ht_free(&names);
+  }
   nnl_array_free(&out_layers);
   return rc;
 }
@@ -1845,6 +2069,272 @@ static bool contains(const char *s, size_t len, const char *word) {
   return memmem(s, len, word, strlen(word)) != NULL;
 }
 
+/* Is s[0..n) all ASCII?  Eight bytes at a time. */
+static bool all_ascii(const unsigned char *s, size_t n) {
+  size_t i = 0;
+  uint64_t hi = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, sizeof w);
+    hi |= w;
+  }
+  for (; i < n; i++) hi |= s[i];
+  return !(hi & UINT64_C(0x8080808080808080));
+}
+
+/* The length of the common prefix of a and b (n bytes each at least):
+ * whole blocks through memcmp (the library's vector loop), then words. */
+enum { DIFF_BLOCK = 4096 };
+static size_t common_prefix(const char *a, const char *b, size_t n) {
+  size_t i = 0;
+  while (i + DIFF_BLOCK <= n && memcmp(a + i, b + i, DIFF_BLOCK) == 0)
+    i += DIFF_BLOCK;
+  for (uint64_t x, y; i + 8 <= n; i += 8) {
+    memcpy(&x, a + i, 8);
+    memcpy(&y, b + i, 8);
+    if (x != y) break;
+  }
+  while (i < n && a[i] == b[i]) i++;
+  return i;
+}
+
+/* The length of the common suffix of a[0..an) and b[0..bn), at most n. */
+static size_t common_suffix(const char *a, size_t an, const char *b, size_t bn,
+                            size_t n) {
+  size_t i = 0;
+  while (i + DIFF_BLOCK <= n &&
+         memcmp(a + an - i - DIFF_BLOCK, b + bn - i - DIFF_BLOCK,
+                DIFF_BLOCK) == 0)
+    i += DIFF_BLOCK;
+  for (uint64_t x, y; i + 8 <= n; i += 8) {
+    memcpy(&x, a + an - i - 8, 8);
+    memcpy(&y, b + bn - i - 8, 8);
+    if (x != y) break;
+  }
+  while (i < n && a[an - i - 1] == b[bn - i - 1]) i++;
+  return i;
+}
+
+/* May lines s[0..n) be read alone as one layer item?  Not when they hold
+ * what could end the document or the list elsewhere than libyaml reading
+ * them alone would see: a line starting `---`, `...` or `%`, a line break
+ * other than LF and CR LF (a lone CR, NEL, LS, PS), a byte order mark. */
+static bool item_text_ok(const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  if (!n || s[n - 1] != '\n') return false;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = u[i];
+    if (c == '\r' && (i + 1 >= n || u[i + 1] != '\n')) return false;
+    if (c == 0xC2 && i + 1 < n && u[i + 1] == 0x85) return false;
+    if (c == 0xE2 && i + 2 < n && u[i + 1] == 0x80 &&
+        (u[i + 2] == 0xA8 || u[i + 2] == 0xA9))
+      return false;
+    if (c == 0xEF && i + 2 < n && u[i + 1] == 0xBB && u[i + 2] == 0xBF)
+      return false;
+    if ((i == 0 || u[i - 1] == '\n') &&
+        (c == '%' || (n - i >= 3 && (memcmp(s + i, "---", 3) == 0 ||
+                                     memcmp(s + i, "...", 3) == 0))))
+      return false;
+  }
+  return true;
+}
+
+typedef struct shift {
+  const ynode *layers;
+  uint32_t start, end; /* the old bytes replaced */
+  uint32_t delta;      /* the change in length (mod 2^32) */
+  uint32_t old_item_end, new_item_end; /* the item's node, before, after */
+} shift;
+
+/* Move the spans of the nodes outside the layer items (the items keep
+ * theirs: nothing reads them but messages of a failed build, and a failed
+ * incremental build becomes a full parse).  A node after the edit moves;
+ * one around it grows; one that ends with the item (a block collection
+ * ends with its last child: the list and the mapping around it, when the
+ * item is the last) ends with the new item. */
+static void shift_nodes(ynode *n, const shift *sh, uint32_t depth) {
+  for (; n; n = n->next) {
+    uint32_t e = n->at.off + n->at.len;
+    if (n->at.off >= sh->end) n->at.off += sh->delta;
+    else if (n->at.off < sh->start && e >= sh->end) n->at.len += sh->delta;
+    else if (n->at.off < sh->start && e == sh->old_item_end)
+      n->at.len = sh->new_item_end - n->at.off;
+    /* no aliases in a cached tree; nesting is below NNL_MAX_DEPTH */
+    if (n != sh->layers && n->kind != Y_ALIAS && depth <= NNL_MAX_DEPTH)
+      shift_nodes(n->kids, sh, depth + 1);
+  }
+}
+
+/* Where the lines of the last item of c (filled from src) end: at the
+ * first line after its node that starts, past blanks, with something
+ * other than a comment at a column up to c->col, or at the end of src;
+ * UINT32_MAX when src does not end with a newline there. */
+static uint32_t list_tail(const char *src, size_t len, const nnl_yaml_cache *c) {
+  const citem *last = &c->items.items[c->items.len - 1];
+  size_t i = (size_t)last->start + last->end_rel;
+  const char *nl = memchr(src + i, '\n', len - i);
+  if (!nl) return UINT32_MAX;
+  for (i = (size_t)(nl - src) + 1; i < len;) {
+    size_t j = i;
+    while (j < len && src[j] == ' ') j++;
+    if (j < len && src[j] != '\n' && src[j] != '#' && src[j] != '\r' &&
+        j - i <= c->col)
+      return (uint32_t)i;
+    nl = memchr(src + j, '\n', len - j);
+    if (!nl) return UINT32_MAX;
+    i = (size_t)(nl - src) + 1;
+  }
+  return (uint32_t)len;
+}
+
+/* Put item it in place of item k of the cache (its old node, layer and
+ * the spans after it are given back by calling this again with what it
+ * returns in *old and delta negated): the edit replaced the old bytes
+ * [start, end) and changed the length by delta. */
+static void splice_item(nnl_yaml_cache *c, uint32_t k, ynode *it,
+                        const citem *with, citem *old, uint32_t end,
+                        uint32_t delta) {
+  citem *ci = &c->items.items[k];
+  shift sh = {.layers = c->layers, .start = ci->start, .end = end,
+              .delta = delta, .old_item_end = ci->start + ci->end_rel,
+              .new_item_end = with->start + with->end_rel};
+  *old = *ci;
+  if (k == 0) c->layers->kids = it;
+  else c->items.items[k - 1].node->next = it;
+  it->next = ci->node->next;
+  *ci = *with;
+  ci->node = it;
+  for (uint32_t j = k + 1; j < c->items.len; j++) {
+    c->items.items[j].start += delta;
+    move_layer(&c->items.items[j].l, delta);
+  }
+  if (c->tail != UINT32_MAX) c->tail += delta;
+  shift_nodes(c->root, &sh, 0);
+}
+
+/* The model of doc->src from the cache, when the text differs from the
+ * cache's inside one layer item that can be read alone; NULL then, with
+ * the model in doc.  Else why not: the caller parses the whole text, and
+ * the cache still describes its last text. */
+static const char *incremental(yp *p, nnl_yaml_cache *c) {
+  nnl_doc *doc = p->doc;
+  if (!c->valid) return "no earlier parse to start from";
+  if (c->n_incr >= MAX_INCREMENTAL) return "renewing the cache";
+  const char *o = c->text, *t = doc->src;
+  size_t on = c->len, tn = doc->len, least = on < tn ? on : tn;
+  size_t pre = common_prefix(o, t, least);
+  size_t suf = common_suffix(o, on, t, tn, least - pre);
+  uint32_t k = UINT32_MAX, n = c->items.len;
+  if (pre < on || on != tn) {
+    /* the last item starting at or before the change */
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (c->items.items[mid].start <= pre) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo == 0) return "the change is before the first layer";
+    k = lo - 1;
+    uint32_t end = k + 1 < n ? c->items.items[k + 1].start : c->tail;
+    if (end == UINT32_MAX || end > on || end <= c->items.items[k].start)
+      return "the end of the last layer is not known";
+    /* the old bytes [pre, on - suf) must end before the newline that
+     * ends the item: the next item's line (or what follows the list) is
+     * then intact */
+    if (on - suf >= end) return "the change crosses the end of a layer";
+  }
+  /* every attempt leaves the nodes and strings it read in the arenas,
+   * used or not: MAX_INCREMENTAL of them, then a full parse renews them */
+  c->n_incr++;
+  p->room = c->room;
+  p->room_left = c->room_left;
+  p->chunk = c->chunk;
+  citem old;
+  if (k != UINT32_MAX) {
+    citem *ci = &c->items.items[k];
+    uint32_t start = ci->start;
+    uint32_t end = k + 1 < n ? c->items.items[k + 1].start : c->tail;
+    uint32_t delta = (uint32_t)(tn - on); /* mod 2^32 */
+    size_t sl = (size_t)end + (tn - on) - start;
+    if (!item_text_ok(t + start, sl))
+      return "the layer's lines hold a line break, marker or BOM that needs "
+             "the whole text";
+    /* the item's lines, alone */
+    p->src = t + start;
+    p->len = sl;
+    p->base = start;
+    p->bom = 0;
+    p->utf16 = false;
+    p->ascii = all_ascii((const unsigned char *)p->src, sl);
+    p->ci = p->bi = 0;
+    p->item_mode = true;
+    p->depth0 = c->layers->depth;
+    p->docs = 0;
+    p->root = NULL;
+    p->tree = &c->tree;
+    uint32_t specs = 0;
+    int rc = read_stream(p, &specs);
+    p->item_mode = false;
+    p->depth0 = 0;
+    ht_free(&p->anchors);
+    ynode *r = p->root;
+    if (rc < 0 || p->docs != 1 || !r)
+      return "the layer's lines are not plain YAML that parses alone";
+    if (r->kind != Y_SEQ || r->flow || r->n != 1)
+      return "the change makes the layer's lines something else than one item";
+    ynode *it = r->kids;
+    uint32_t col = c->col;
+    if (item_line(t, it->at.off, &col) != start)
+      return "the layer's first line changed its shape";
+    nnl_layer l;
+    lside sd;
+    lspec ls;
+    memset(&l, 0, sizeof l);
+    memset(&sd, 0, sizeof sd);
+    memset(&ls, 0, sizeof ls);
+    ls.l = &l;
+    ls.side = &sd;
+    if (read_layer(p, it, &ls, 0) < 0) return "the layer has a problem";
+    /* splice it in, and move what follows */
+    citem with = {.start = start, .l = l, .inputs = sd.inputs,
+                  .copies = sd.copies,
+                  .end_rel = it->at.off + it->at.len - start};
+    /* the names of the last build still hold when this one keeps its
+     * name and copy count */
+    const nnl_str *was = &ci->l.name;
+    p->names_kept = c->names_ok && ci->copies == sd.copies &&
+                    was->state == l.name.state &&
+                    (was->state != NNL_KNOWN || strcmp(was->s, l.name.s) == 0);
+    splice_item(c, k, it, &with, &old, end, delta);
+    p->src = t;
+    p->len = tn;
+    p->base = 0;
+  }
+  if (k == UINT32_MAX) p->names_kept = c->names_ok;
+  p->dirty = k == UINT32_MAX ? 0 : k;
+  if (build_model(p, c->root) < 0) {
+    if (k != UINT32_MAX) { /* the cache goes back to the last text */
+      citem back;
+      splice_item(c, k, old.node, &old, &back,
+                  k + 1 < n ? c->items.items[k + 1].start : c->tail,
+                  0u - (uint32_t)(tn - on));
+    }
+    return "the model has a problem";
+  }
+  c->room = p->room;
+  c->room_left = p->room_left;
+  c->chunk = p->chunk;
+  if (tn > on || !c->text) {
+    free(c->text);
+    c->text = nnl_xmalloc(tn + 1);
+  }
+  memcpy(c->text, t, tn);
+  c->text[tn] = 0;
+  c->len = tn;
+  c->valid = true;
+  return NULL;
+}
+
 int nnl_parse_yaml_spec(nnl_ctx *cx, nnl_doc *doc) {
   static const char not_spec[] =
       "not an nnlint model spec: no top-level `layers` list";
@@ -1860,34 +2350,89 @@ int nnl_parse_yaml_spec(nnl_ctx *cx, nnl_doc *doc) {
     nnl_report_bad_input(cx, doc, (nnl_span){0, 0}, "file too large");
     return -1;
   }
-  yp p = {.cx = cx, .doc = doc, .a = &doc->arena};
-  nnl_arena_init(&p.tree);
+  nnl_yaml_cache *c = doc->yaml_cache;
+  if (c) {
+    yp q = {.cx = cx, .doc = doc, .a = &c->strings, .run = &doc->arena,
+            .src = doc->src, .len = doc->len, .cache = c, .quiet = true,
+            .dirty = UINT32_MAX};
+    q.tree = &q.own_tree;
+    c->why = incremental(&q, c);
+    ht_free(&q.anchors);
+    c->last_incr = c->why == NULL;
+    if (c->last_incr) return 0;
+    /* the attempt reported nothing; whatever it added to doc goes */
+    for (uint32_t i = 0; i < doc->models.len; i++)
+      nnl_ir_model_free(doc->models.items[i]);
+    doc->models.len = 0;
+  }
+  yp p = {.cx = cx, .doc = doc, .a = &doc->arena, .run = &doc->arena,
+          .src = doc->src, .len = doc->len, .dirty = UINT32_MAX};
+  p.tree = &p.own_tree;
+  nnl_arena_init(&p.own_tree);
+  nnl_arena fresh_strings, fresh_tree;
+  if (c) { /* a full parse that refills the cache */
+    nnl_arena_init(&fresh_strings);
+    nnl_arena_init(&fresh_tree);
+    p.a = &fresh_strings;
+    p.tree = &fresh_tree;
+    p.cache = c;
+  }
   const unsigned char *s = (const unsigned char *)doc->src;
   if (doc->len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) p.bom = 3;
   else if (doc->len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
                              (s[0] == 0xFE && s[1] == 0xFF)))
     p.bom = 2, p.utf16 = true;
   p.bi = p.bom;
-  p.ascii = !p.utf16;
-  if (p.ascii) {
-    /* eight bytes at a time: any byte with its top bit set is not ASCII */
-    size_t i = p.bom;
-    uint64_t hi = 0;
-    for (; i + 8 <= doc->len; i += 8) {
-      uint64_t w;
-      memcpy(&w, s + i, sizeof w);
-      hi |= w;
-    }
-    for (; i < doc->len; i++) hi |= s[i];
-    p.ascii = !(hi & UINT64_C(0x8080808080808080));
-  }
+  p.ascii = !p.utf16 && all_ascii(s + p.bom, doc->len - p.bom);
+  p.plain = !p.utf16;
   uint32_t specs = 0;
   int rc = read_stream(&p, &specs);
-  nnl_arena_free(&p.tree);
+  nnl_arena_free(&p.own_tree);
   ht_free(&p.anchors);
   if (rc == 0 && specs == 0) {
     doc->skipped = true;
     doc->skip_reason = not_spec;
+  }
+  if (c) {
+    bool usable = rc == 0 && specs == 1 && p.plain && p.docs == 1 &&
+                  !doc->failed && doc->models.len == 1 && p.layers &&
+                  p.layers->kind == Y_SEQ && !p.layers->flow &&
+                  c->fill.len == p.layers->n && c->fill.len > 1;
+    if (!usable && c->valid && doc->models.len == 0) {
+      /* nothing of doc points into the fresh arenas: the cache keeps the
+       * last usable text (the edit that fixes this one may be small) */
+      nnl_arena_free(&fresh_strings);
+      nnl_arena_free(&fresh_tree);
+      return rc;
+    }
+    /* the models of doc point into the fresh arenas: they replace the
+     * old ones */
+    nnl_arena_free(&c->strings);
+    nnl_arena_free(&c->tree);
+    c->strings = fresh_strings;
+    c->tree = fresh_tree;
+    c->room = p.room;
+    c->room_left = p.room_left;
+    c->chunk = p.chunk;
+    c->n_incr = 0;
+    ht_free(&c->names);
+    c->names_ok = false;
+    c->root = p.root;
+    c->layers = p.layers;
+    c->valid = usable;
+    NNL_ARRAY(citem) tmp = {c->items.items, c->items.len, c->items.cap};
+    c->items.items = c->fill.items, c->items.len = c->fill.len;
+    c->items.cap = c->fill.cap;
+    c->fill.items = tmp.items, c->fill.len = 0, c->fill.cap = tmp.cap;
+    c->col = c->fill_col;
+    c->tail = usable ? list_tail(doc->src, doc->len, c) : UINT32_MAX;
+    if (usable) {
+      free(c->text);
+      c->text = nnl_xmalloc(doc->len + 1);
+      memcpy(c->text, doc->src, doc->len);
+      c->text[doc->len] = 0;
+      c->len = doc->len;
+    }
   }
   return rc;
 }

@@ -124,7 +124,7 @@ async function mainSession() {
   try {
     const init = await s.init({ workspace: { didChangeWatchedFiles: { dynamicRegistration: true } }, textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } } } });
     const caps = init.result && init.result.capabilities;
-    check('initialize: full text sync, open/close', caps && caps.textDocumentSync && caps.textDocumentSync.change === 1 && caps.textDocumentSync.openClose === true, j(caps));
+    check('initialize: incremental text sync, open/close', caps && caps.textDocumentSync && caps.textDocumentSync.change === 2 && caps.textDocumentSync.openClose === true, j(caps));
     check('initialize: code actions (quickfix) and hover', caps && caps.codeActionProvider && j(caps.codeActionProvider.codeActionKinds) === '["quickfix"]' && caps.hoverProvider === true, j(caps));
     const reg = await s.take((m) => m.method === 'client/registerCapability', 'registerCapability');
     const w = reg.params.registrations[0];
@@ -400,6 +400,56 @@ async function lifecycle() {
   check('garbage input: errors on standard output, status 1, no crash', r.status === 1 && /Content-Length: \d+\r\n\r\n\{"jsonrpc":"2.0","id":null,"error":\{"code":-32700/.test(r.stdout), r.status + ' ' + r.signal + ' ' + r.stdout.slice(0, 300));
 }
 
+// Editing a spec the way a client with incremental sync does: ranged
+// changes (one or two per notification, in UTF-16 positions, after astral
+// characters), inside a layer (re-parsed alone), before `layers:`, and
+// breaking the YAML and fixing it.  After each, the diagnostics must be
+// those of the same text opened fresh in a second document.
+async function incrementalEdits() {
+  const dir = path.join(WORK, 'incr');
+  fs.mkdirSync(dir, { recursive: true });
+  let text = 'name: "r\u00e9seau"\ntask: regression\nlayers:\n';
+  for (let i = 0; i < 40; i++) text += '  - {name: "\u{1F600}' + i + '", type: Dense, units: ' + (8 + i) + ', activation: relu}\n';
+  text += '  - {name: out, type: Dense, units: 1}\ntraining: {optimizer: adam, loss: mse}\n';
+  const uri = uriOf(path.join(dir, 'edited.yaml'));
+  const posOf = (t, off) => { const before = t.slice(0, off); const line = before.split('\n').length - 1; return { line, character: off - (before.lastIndexOf('\n') + 1) }; };
+  // JS strings are UTF-16 already: offsets are UTF-16 units
+  const edit = (t, from, to, ins) => ({ change: { range: { start: posOf(t, from), end: posOf(t, to) }, text: ins }, text: t.slice(0, from) + ins + t.slice(to) });
+  const s = new Session();
+  try {
+    await s.init({});
+    s.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    await s.diagnostics(uri);
+    const at = (t, needle) => { const i = t.indexOf(needle); if (i < 0) throw new Error('no ' + needle); return i; };
+    const steps = [
+      ['an activation typed in a middle layer', (t) => [edit(t, at(t, 'units: 20') + 9, at(t, 'units: 20') + 9, ', activation: softmax')]],
+      ['the last layer gets an activation', (t) => [edit(t, at(t, 'units: 1}') + 8, at(t, 'units: 1}') + 8, ', activation: relu')]],
+      ['a half-finished key', (t) => [edit(t, at(t, 'units: 12') - 2, at(t, 'units: 12') - 2, ', kern')]],
+      ['the YAML broken', (t) => [edit(t, at(t, '\u{1F600}7"'), at(t, '\u{1F600}7"'), '"')]],
+      ['the YAML fixed', (t) => [edit(t, at(t, '""\u{1F600}7"'), at(t, '""\u{1F600}7"') + 1, '')]],
+      ['two changes in one notification', (t) => { const a = edit(t, at(t, 'units: 30'), at(t, 'units: 30') + 9, 'units: -3'); const b = edit(a.text, at(a.text, 'units: 31'), at(a.text, 'units: 31') + 9, 'units: 0'); return [a, b]; }],
+      ['the bad units undone', (t) => { const a = edit(t, at(t, 'units: -3'), at(t, 'units: -3') + 9, 'units: 30'); const b = edit(a.text, at(a.text, 'units: 0'), at(a.text, 'units: 0') + 8, 'units: 31'); return [a, b]; }],
+      ['a line deleted', (t) => { const i = at(t, '  - {name: "\u{1F600}5"'); return [edit(t, i, t.indexOf('\n', i) + 1, '')]; }],
+      ['a layer added', (t) => { const i = at(t, '  - {name: "\u{1F600}9"'); return [edit(t, i, i, '  - {type: Dropout, rate: 1.5}\n')]; }],
+      ['an edit before layers:', (t) => [edit(t, at(t, 'regression'), at(t, 'regression') + 10, 'classification')]],
+    ];
+    let v = 1;
+    for (const [name, mk] of steps) {
+      const edits = mk(text);
+      text = edits[edits.length - 1].text;
+      s.notify('textDocument/didChange', { textDocument: { uri, version: ++v }, contentChanges: edits.map((e) => e.change) });
+      const got = await s.diagnostics(uri);
+      const fresh = uriOf(path.join(dir, 'fresh' + v + '.yaml'));
+      s.notify('textDocument/didOpen', { textDocument: { uri: fresh, languageId: 'yaml', version: 1, text } });
+      const want = await s.diagnostics(fresh);
+      s.notify('textDocument/didClose', { textDocument: { uri: fresh } });
+      await s.diagnostics(fresh);
+      check('incremental sync: ' + name + ': the diagnostics of the whole text', got.version === v && j(got.diagnostics) === j(want.diagnostics), j(got.diagnostics).slice(0, 700) + ' vs ' + j(want.diagnostics).slice(0, 700));
+    }
+    await s.close();
+  } catch (x) { fail('incremental edits session', x.stack || x); s.kill(); }
+}
+
 // The server's JSON reader, message by message: what JSON accepts is
 // decoded exactly (a string id comes back as sent), what it does not is a
 // ParseError, and the server goes on.
@@ -455,5 +505,6 @@ async function jsonReading() {
   await mainSession();
   await commentFormats();
   await lifecycle();
+  await incrementalEdits();
   await jsonReading();
 })().catch((x) => { fail('driver', x.stack || x); }).finally(() => process.exit(0));
