@@ -19,10 +19,24 @@
 
 /* ---- small helpers ---- */
 
+/* The first letter of a name as nnl_name_eq compares it ('_' and '-'
+ * skipped, case folded): names that differ in it are not equal, which
+ * settles most comparisons of a lookup without calling nnl_name_eq.  The
+ * fold is ASCII's, which is tolower's in the C locale nnlint runs in. */
+static inline int first_letter(const char *s) {
+  while (*s == '_' || *s == '-') s++;
+  unsigned char c = (unsigned char)*s;
+  return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
 const nnl_kval *nnl_karg_find(const nnl_karg *args, size_t n,
                               const char *key) {
+  if (!n) return NULL;
+  int k0 = first_letter(key);
   for (size_t i = 0; i < n; i++)
-    if (args[i].key && nnl_name_eq(args[i].key, key)) return &args[i].v;
+    if (args[i].key && first_letter(args[i].key) == k0 &&
+        nnl_name_eq(args[i].key, key))
+      return &args[i].v;
   return NULL;
 }
 

@@ -2,6 +2,7 @@
  * keras_py.c - the Keras Python source front end (*.py).
  *
  *   bytes --tree-sitter-python--> syntax tree
+ *         --one walk (build_table)--> a flat node table; the tree is freed
  *         --a small abstract interpreter--> keras objects, a tensor graph,
  *           models with their compile/fit calls
  *         --keras.c (the shared Keras vocabulary)--> IR, one model each
@@ -40,6 +41,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tree_sitter/api.h>
@@ -86,6 +88,10 @@ typedef enum vkind {
 
 typedef struct val val;
 typedef NNL_ARRAY(int32_t) ids;
+
+/* A node of the syntax tree, by its index in the document's node table
+ * (p->nd, built in one walk of the tree-sitter tree); 0 is no node. */
+typedef uint32_t nid;
 
 /* Arrays that live as long as the document's values grow in the arena
  * (old blocks stay there: at most twice the final size). */
@@ -157,25 +163,28 @@ typedef struct pmodel {
 typedef struct scope scope;
 typedef struct pinst {
   scope *attrs;
-  TSNode cls;
+  nid cls;
   bool is_model;
 } pinst;
 
+/* A value: 32 bytes, its payload by kind (k). */
 struct val {
   uint8_t k;
-  bool b;
-  double n;
-  const char *s;
-  nnl_span at;
-  pseq *seq;
-  pdict *dict;
-  pobj *obj;
-  int32_t tensor;
-  pmodel *model;
-  TSNode node;
+  bool b;           /* V_BOOL; V_SEQ: a tuple */
   uint8_t cls_kind; /* V_CLASS: 0 plain, 1 Model subclass, 2 Layer */
-  val *self_v;
-  pinst *inst;
+  int32_t tensor;   /* V_TENSOR */
+  nnl_span at;
+  const char *s;    /* V_STR, V_MOD, V_BOUND, V_CODE, V_BUILTIN */
+  union {
+    double n;       /* V_NUM */
+    pseq *seq;      /* V_SEQ */
+    pdict *dict;    /* V_DICT */
+    pobj *obj;      /* V_OBJ */
+    pmodel *model;  /* V_MODEL */
+    nid node;       /* V_FUNC, V_CLASS */
+    val *self_v;    /* V_BOUND */
+    pinst *inst;    /* V_INST */
+  };
 };
 
 /* ---- scopes: open hashing from a name to a value ---- */
@@ -199,6 +208,8 @@ struct py {
   scope globals;
   scope *locals;        /* current function scope, or NULL at module level */
   NNL_ARRAY(gnode) nodes;
+  uint8_t *gseen;       /* graph_to_ir: per graph node, 0 between models */
+  int32_t *gmap;        /* graph_to_ir: graph node -> IR reference */
   NNL_ARRAY(pmodel *) models;
   NNL_ARRAY(val *) funcs; /* top-level functions, in order */
   NNL_ARRAY(const char *) star; /* modules imported with * */
@@ -210,10 +221,13 @@ struct py {
   nnl_span too_many_at; /* where a model passed NNL_MAX_LAYERS, or NOSPAN */
   val *ret;
   bool ret_unknown;     /* a return under an undecidable branch */
-  TSTreeCursor cur;
+  const struct pnode *nd; /* the syntax tree, p->nd[0] unused */
+  const nid *kid;       /* children lists (pnode.kids) */
+  const struct pfield *fld; /* field lists (pnode.flds) */
+  const char **ntext;   /* interned text per node, made on first use */
+  uint8_t *called;      /* per node: a def inlined at least once */
   struct istr *names;   /* interned source texts (open addressing) */
   uint32_t names_cap, names_len;
-  NNL_ARRAY(TSNode) scratch; /* kids() while it walks */
   NNL_ARRAY(scope *) inst_attrs; /* the instances' attribute tables */
   struct pmemo *memo;   /* (pointer, pointer) -> pointer results */
   uint32_t memo_cap, memo_len;
@@ -231,11 +245,6 @@ static void agrow(py *p, void **items, uint32_t *cap, uint32_t len, size_t elem)
   if (len) memcpy(nb, *items, (size_t)len * elem);
   *items = nb;
   *cap = ncap;
-}
-
-static nnl_span span_of(TSNode n) {
-  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
-  return (nnl_span){s, e >= s ? e - s : 0};
 }
 
 /* ---- the grammar's node kinds and fields, looked up once ----
@@ -295,9 +304,13 @@ static const char *const field_names[FLD_COUNT] = {
 };
 
 static uint8_t *sym_kind; /* grammar symbol -> K_*, sym_count entries */
+static bool *sym_named;   /* grammar symbol -> a named node (ts_node_is_named) */
 static uint32_t sym_count;
-static TSSymbol sym_open[3], sym_close[3]; /* ( [ {  and  ) ] } */
-static TSFieldId field_ids[FLD_COUNT];
+static int8_t *sym_bracket; /* grammar symbol -> +1 ( [ {, -1 ) ] }, else 0 */
+static uint8_t *fld_of_ts; /* tree-sitter field id -> FLD_* + 1, or 0 */
+static uint32_t fld_ts_count;
+static bool wants_fields[K_COUNT]; /* kinds whose fields the interpreter reads */
+static bool token_fields[K_COUNT]; /* ... and whose fields may be tokens */
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static uint8_t kind_by_name(const char *name) {
@@ -310,27 +323,81 @@ static void tables_init(void) {
   const TSLanguage *lang = tree_sitter_python();
   sym_count = ts_language_symbol_count(lang);
   sym_kind = nnl_xmalloc(sym_count ? sym_count : 1);
+  sym_named = nnl_xcalloc(sym_count ? sym_count : 1, sizeof *sym_named);
   for (uint32_t i = 0; i < sym_count; i++) {
     const char *nm = ts_language_symbol_name(lang, (TSSymbol)i);
     sym_kind[i] = nm ? kind_by_name(nm) : K_OTHER;
+    sym_named[i] = ts_language_symbol_type(lang, (TSSymbol)i) == TSSymbolTypeRegular;
   }
+  sym_bracket = nnl_xcalloc(sym_count ? sym_count : 1, 1);
   for (int i = 0; i < 3; i++) {
-    sym_open[i] = ts_language_symbol_for_name(lang, &"([{"[i], 1, false);
-    sym_close[i] = ts_language_symbol_for_name(lang, &")]}"[i], 1, false);
+    TSSymbol o = ts_language_symbol_for_name(lang, &"([{"[i], 1, false);
+    TSSymbol c = ts_language_symbol_for_name(lang, &")]}"[i], 1, false);
+    if (o && o < sym_count) sym_bracket[o] = 1;
+    if (c && c < sym_count) sym_bracket[c] = -1;
   }
-  for (int f = 0; f < FLD_COUNT; f++)
-    field_ids[f] = ts_language_field_id_for_name(
+  fld_ts_count = ts_language_field_count(lang) + 1u;
+  fld_of_ts = nnl_xcalloc(fld_ts_count, 1);
+  for (int f = 0; f < FLD_COUNT; f++) {
+    TSFieldId id = ts_language_field_id_for_name(
         lang, field_names[f], (uint32_t)strlen(field_names[f]));
+    if (id && id < fld_ts_count) fld_of_ts[id] = (uint8_t)(f + 1);
+  }
+  static const uint8_t with_fields[] = {
+      K_call, K_attribute, K_keyword_argument, K_not_operator, K_subscript,
+      K_assignment, K_augmented_assignment, K_binary_operator,
+      K_boolean_operator, K_unary_operator, K_pair, K_import_statement,
+      K_import_from_statement, K_aliased_import, K_default_parameter,
+      K_typed_default_parameter, K_function_definition, K_class_definition,
+      K_decorated_definition, K_if_statement, K_elif_clause, K_else_clause,
+      K_for_statement, K_while_statement, K_with_statement, K_try_statement};
+  for (size_t i = 0; i < sizeof with_fields; i++) wants_fields[with_fields[i]] = true;
+  /* the operator field is the only token the interpreter reads by field */
+  token_fields[K_binary_operator] = token_fields[K_boolean_operator] = true;
+  token_fields[K_unary_operator] = token_fields[K_augmented_assignment] = true;
 }
 
-/* The kind of n; symbols outside the table (ERROR) by their name. */
-static int kind(TSNode n) {
+/* The kind of a tree-sitter node; symbols outside the table (ERROR) by
+ * their name. */
+static int ts_kind(TSNode n) {
   if (ts_node_is_null(n)) return K_NULL;
   TSSymbol s = ts_node_symbol(n);
   return s < sym_count ? sym_kind[s] : kind_by_name(ts_node_type(n));
 }
 
-static bool is(TSNode n, int k) { return kind(n) == k; }
+static nnl_span ts_span(TSNode n) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  return (nnl_span){s, e >= s ? e - s : 0};
+}
+
+/* ---- the syntax tree as a table ----
+ * One walk of the tree-sitter tree (build_table) copies what the
+ * interpreter reads into flat arrays: per node its kind, its bytes, its
+ * named children (comments left out) and the first child of each field.
+ * The tree-sitter tree is freed before the interpreter runs, which then
+ * reaches any node's kind, text, children or field in a few loads, however
+ * often it runs a function body.  Only named nodes and the tokens that fill
+ * a field (an operator) get an entry; node 0 is "no node" (kind K_NULL,
+ * no children, no fields, span {0, 0}: what tree-sitter gives for a null
+ * node). */
+struct pnode {
+  uint32_t off, len;    /* bytes */
+  uint32_t kids, nkids; /* p->kid[kids .. kids + nkids) */
+  uint32_t flds;        /* p->fld[flds .. flds + nflds) */
+  uint8_t nflds;
+  uint8_t kind;         /* K_* */
+  bool comments;        /* a comment is among its named children */
+};
+struct pfield {
+  nid node;             /* the first child in this field */
+  uint32_t f;           /* FLD_* */
+};
+
+static int kind(py *p, nid n) { return p->nd[n].kind; }
+static bool is(py *p, nid n, int k) { return p->nd[n].kind == k; }
+static nnl_span span_of(py *p, nid n) {
+  return (nnl_span){p->nd[n].off, p->nd[n].len};
+}
 
 
 /* ---- interned texts and memoized results ----
@@ -380,9 +447,11 @@ static const char *intern(py *p, const char *s, size_t n) {
   return p->names[i].s;
 }
 
-static const char *text(py *p, TSNode n) {
-  nnl_span s = span_of(n);
-  return intern(p, p->src + s.off, s.len);
+/* The text of node n, interned (once per node). */
+static const char *text(py *p, nid n) {
+  if (p->ntext[n]) return p->ntext[n];
+  nnl_span s = span_of(p, n);
+  return p->ntext[n] = intern(p, p->src + s.off, s.len);
 }
 
 /* The slot of key (a, b) in the memo table: v is NULL when not yet
@@ -419,8 +488,8 @@ static const char *memo_put(py *p, struct pmemo *e, const char *v) {
   return v;
 }
 
-static bool text_is(py *p, TSNode n, const char *s) {
-  nnl_span sp = span_of(n);
+static bool text_is(py *p, nid n, const char *s) {
+  nnl_span sp = span_of(p, n);
   return strlen(s) == sp.len && memcmp(p->src + sp.off, s, sp.len) == 0;
 }
 
@@ -443,47 +512,29 @@ static val *num(py *p, double x, nnl_span at) {
   return v;
 }
 
-/* The child of n in field f (a null node when none), by the field's id. */
-static TSNode field_of(TSNode n, int f) {
-  return ts_node_child_by_field_id(n, field_ids[f]);
+/* The first child of n in field f, or 0. */
+static nid field(py *p, nid n, int f) {
+  const struct pnode *x = &p->nd[n];
+#ifdef NNL_KPY_VERIFY
+  if (n && !wants_fields[x->kind]) {
+    fprintf(stderr, "verify: field %s asked of a node of kind %d\n", field_names[f], x->kind);
+    abort();
+  }
+#endif
+  for (uint32_t i = 0; i < x->nflds; i++)
+    if (p->fld[x->flds + i].f == (uint32_t)f) return p->fld[x->flds + i].node;
+  return 0;
 }
-#define field(n, f) field_of((n), (f))
 
-/* The named children of n except comments: a view owned by the document
- * (not freed by the caller).  Walked once per node with a cursor (linear
- * in the children) and kept, so a function body run again, or a class
- * body searched for each method, is not walked again. */
+/* The named children of n except comments: a view into the node table
+ * (not freed by the caller). */
 typedef struct nodes {
-  const TSNode *items;
+  const nid *items;
   uint32_t len;
 } nodes;
-struct kidlist {
-  uint32_t len;
-  TSNode items[];
-};
-static void kids(py *p, TSNode n, nodes *out) {
-  out->items = NULL;
-  out->len = 0;
-  if (ts_node_is_null(n)) return;
-  /* keyed by the subtree and its position: the same node whichever way
-   * it is reached */
-  struct pmemo *e = memo_slot(p, n.id, (const void *)(((uintptr_t)ts_node_start_byte(n) << 2) | 1));
-  if (!e->v) {
-    p->scratch.len = 0;
-    ts_tree_cursor_reset(&p->cur, n);
-    if (ts_tree_cursor_goto_first_child(&p->cur)) do {
-        TSNode c = ts_tree_cursor_current_node(&p->cur);
-        if (ts_node_is_named(c) && !is(c, K_comment)) nnl_array_push(&p->scratch, c);
-      } while (ts_tree_cursor_goto_next_sibling(&p->cur));
-    struct kidlist *kl =
-        nnl_arena_alloc(p->a, sizeof *kl + (size_t)p->scratch.len * sizeof(TSNode));
-    kl->len = p->scratch.len;
-    if (kl->len) memcpy(kl->items, p->scratch.items, (size_t)kl->len * sizeof(TSNode));
-    memo_put(p, e, (const char *)kl);
-  }
-  const struct kidlist *kl = (const struct kidlist *)(const void *)e->v;
-  out->items = kl->items;
-  out->len = kl->len;
+static void kids(py *p, nid n, nodes *out) {
+  out->items = p->kid + p->nd[n].kids;
+  out->len = p->nd[n].nkids;
 }
 
 /* Spend one unit of work; false once the budget is gone. */
@@ -498,16 +549,12 @@ static bool spend(py *p) {
 }
 
 /* ---- scopes ---- */
-static uint32_t hash(const char *s) {
-  uint32_t h = 2166136261u;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-  return h;
-}
-
+/* Names in scopes are interned (intern()): equal names are one pointer,
+ * so a slot is found by the pointer alone. */
 static sent *slot(scope *sc, const char *name) {
   if (!sc->cap) return NULL;
-  uint32_t i = hash(name) & (sc->cap - 1);
-  while (sc->tab[i].name && strcmp(sc->tab[i].name, name) != 0)
+  uint32_t i = (uint32_t)(((uintptr_t)name >> 4) * 2654435761u) & (sc->cap - 1);
+  while (sc->tab[i].name && sc->tab[i].name != name)
     i = (i + 1) & (sc->cap - 1);
   return &sc->tab[i];
 }
@@ -592,9 +639,9 @@ static bool is_keras_import(const char *mod) {
 }
 
 /* ---- forward declarations ---- */
-static val *eval(py *p, TSNode n);
-static flow exec_block(py *p, TSNode n);
-static val *call_value(py *p, val *fn, pargs *a, TSNode call);
+static val *eval(py *p, nid n);
+static flow exec_block(py *p, nid n);
+static val *call_value(py *p, val *fn, pargs *a, nid call);
 
 /* ---- the tensor graph ---- */
 static void too_many_layers(py *p, nnl_span at);
@@ -807,21 +854,21 @@ static const char *const tf_ops[][3] = {
 /* The code of a user function passed where Keras takes code (a Lambda's
  * function): its body's statements, without a leading docstring, joined
  * by "; " with every run of white space made one space. */
-static const char *def_code(py *p, TSNode def) {
+static const char *def_code(py *p, nid def) {
   nodes ks = {0};
-  kids(p, field(def, FLD_body), &ks);
+  kids(p, field(p, def, FLD_body), &ks);
   NNL_ARRAY(char) o = {0};
   for (uint32_t i = 0; i < ks.len; i++) {
-    TSNode st = ks.items[i];
-    if (i == 0 && is(st, K_expression_statement) &&
-        ts_node_named_child_count(st) == 1 &&
-        is(ts_node_named_child(st, 0), K_string))
+    nid st = ks.items[i];
+    if (i == 0 && is(p, st, K_expression_statement) &&
+        p->nd[st].nkids == 1 && !p->nd[st].comments &&
+        is(p, p->kid[p->nd[st].kids], K_string))
       continue; /* a docstring */
     if (o.len) {
       nnl_array_push(&o, ';');
       nnl_array_push(&o, ' ');
     }
-    nnl_span sp = span_of(st);
+    nnl_span sp = span_of(p, st);
     bool space = false;
     for (uint32_t k = 0; k < sp.len; k++) {
       char c = p->src[sp.off + k];
@@ -874,11 +921,11 @@ static const char *tf_initializer(const char *last) {
   return NULL;
 }
 
-static val *keras_call(py *p, const char *q, pargs *a, TSNode call) {
-  nnl_span at = span_of(call);
-  TSNode fn = field(call, FLD_function);
-  nnl_span cls_at = ts_node_is_null(fn) ? at : span_of(fn);
-  if (is(fn, K_attribute)) cls_at = span_of(field(fn, FLD_attribute));
+static val *keras_call(py *p, const char *q, pargs *a, nid call) {
+  nnl_span at = span_of(p, call);
+  nid fn = field(p, call, FLD_function);
+  nnl_span cls_at = !(fn) ? at : span_of(p, fn);
+  if (is(p, fn, K_attribute)) cls_at = span_of(p, field(p, fn, FLD_attribute));
   const char *last = last_part(q);
   bool keras = strncmp(q, "keras.", 6) == 0 || strcmp(q, "keras") == 0;
   bool tf = strncmp(q, "tensorflow.", 11) == 0;
@@ -1100,24 +1147,24 @@ static void bind_name(py *p, const char *name, val *v) {
 
 /* Bind an assignment target: a name, a tuple/list pattern, self.attr.
  * Subscripts and other attributes are not followed. */
-static void bind(py *p, TSNode target, val *v, int depth) {
+static void bind(py *p, nid target, val *v, int depth) {
   if (depth > 16) return;
-  if (is(target, K_identifier)) {
+  if (is(p, target, K_identifier)) {
     bind_name(p, text(p, target), v);
-  } else if (is(target, K_pattern_list) || is(target, K_tuple_pattern) ||
-             is(target, K_list_pattern) || is(target, K_tuple) ||
-             is(target, K_list) || is(target, K_expression_list)) {
+  } else if (is(p, target, K_pattern_list) || is(p, target, K_tuple_pattern) ||
+             is(p, target, K_list_pattern) || is(p, target, K_tuple) ||
+             is(p, target, K_list) || is(p, target, K_expression_list)) {
     nodes ts = {0};
     kids(p, target, &ts);
     bool ok = v->k == V_SEQ && !v->seq->unknown && v->seq->it.len == ts.len;
     for (uint32_t i = 0; i < ts.len; i++)
       bind(p, ts.items[i], ok ? v->seq->it.items[i] : unk(p, v->at), depth + 1);
-  } else if (is(target, K_attribute)) {
-    val *o = eval(p, field(target, FLD_object));
+  } else if (is(p, target, K_attribute)) {
+    val *o = eval(p, field(p, target, FLD_object));
     if (o->k == V_INST)
-      scope_set(o->inst->attrs, text(p, field(target, FLD_attribute)),
+      scope_set(o->inst->attrs, text(p, field(p, target, FLD_attribute)),
                 p->taint > 0 ? unk(p, v->at) : v);
-  } else if (is(target, K_parenthesized_expression)) {
+  } else if (is(p, target, K_parenthesized_expression)) {
     nodes ts = {0};
     kids(p, target, &ts);
     if (ts.len == 1) bind(p, ts.items[0], v, depth + 1);
@@ -1125,8 +1172,17 @@ static void bind(py *p, TSNode target, val *v, int depth) {
 }
 
 /* ---- literals ---- */
-static val *number(py *p, TSNode n, bool is_float) {
-  nnl_span s = span_of(n);
+static val *number(py *p, nid n, bool is_float) {
+  nnl_span s = span_of(p, n);
+  if (!is_float && s.len && s.len <= 15) {
+    /* plain decimal digits (most numbers): exact in a double, the value
+     * strtod gives */
+    double d = 0;
+    uint32_t i = 0;
+    for (; i < s.len && p->src[s.off + i] >= '0' && p->src[s.off + i] <= '9'; i++)
+      d = d * 10 + (p->src[s.off + i] - '0');
+    if (i == s.len) return num(p, d, s);
+  }
   char buf[128];
   size_t k = 0;
   for (uint32_t i = 0; i < s.len && k + 1 < sizeof buf; i++) {
@@ -1146,19 +1202,19 @@ static val *number(py *p, TSNode n, bool is_float) {
   return num(p, d, s);
 }
 
-static val *string(py *p, TSNode n) {
+static val *string(py *p, nid n) {
   nodes ks = {0};
   kids(p, n, &ks);
   nnl_buf b = {0};
   bool ok = true;
   for (uint32_t i = 0; i < ks.len; i++) {
-    TSNode c = ks.items[i];
-    if (is(c, K_string_content)) {
-      nnl_span s = span_of(c);
+    nid c = ks.items[i];
+    if (is(p, c, K_string_content)) {
+      nnl_span s = span_of(p, c);
       nnl_buf_put(&b, p->src + s.off, s.len);
-    } else if (is(c, K_interpolation) || is(c, K_escape_sequence)) {
-      if (is(c, K_escape_sequence)) {
-        nnl_span s = span_of(c);
+    } else if (is(p, c, K_interpolation) || is(p, c, K_escape_sequence)) {
+      if (is(p, c, K_escape_sequence)) {
+        nnl_span s = span_of(p, c);
         nnl_buf_put(&b, p->src + s.off, s.len);
       } else {
         ok = false;
@@ -1167,10 +1223,10 @@ static val *string(py *p, TSNode n) {
   }
   val *v;
   if (ok) {
-    v = mk(p, V_STR, span_of(n));
+    v = mk(p, V_STR, span_of(p, n));
     v->s = nnl_arena_strdup(p->a, nnl_buf_str(&b));
   } else {
-    v = unk(p, span_of(n));
+    v = unk(p, span_of(p, n));
   }
   nnl_buf_free(&b);
   return v;
@@ -1285,26 +1341,26 @@ static int compare(const char *op, val *l, val *r) {
 /* ---- calls ---- */
 
 /* argument_list -> (expr | keyword_argument | list_splat | dictionary_splat)* */
-static pargs *eval_args(py *p, TSNode call) {
-  pargs *a = new_args(p, span_of(call));
-  TSNode al = field(call, FLD_arguments);
-  if (ts_node_is_null(al)) return a;
-  if (is(al, K_generator_expression)) {
+static pargs *eval_args(py *p, nid call) {
+  pargs *a = new_args(p, span_of(p, call));
+  nid al = field(p, call, FLD_arguments);
+  if (!(al)) return a;
+  if (is(p, al, K_generator_expression)) {
     a->pos_splat = 0;
     return a;
   }
   nodes ks = {0};
   kids(p, al, &ks);
   for (uint32_t i = 0; i < ks.len; i++) {
-    TSNode c = ks.items[i];
-    if (is(c, K_keyword_argument)) {
-      TSNode nm = field(c, FLD_name);
+    nid c = ks.items[i];
+    if (is(p, c, K_keyword_argument)) {
+      nid nm = field(p, c, FLD_name);
       APUSH(p, &a->kw, text(p, nm));
-      APUSH(p, &a->kw_at, span_of(nm));
-      APUSH(p, &a->kwv, eval(p, field(c, FLD_value)));
-    } else if (is(c, K_list_splat)) {
+      APUSH(p, &a->kw_at, span_of(p, nm));
+      APUSH(p, &a->kwv, eval(p, field(p, c, FLD_value)));
+    } else if (is(p, c, K_list_splat)) {
       if (a->pos_splat < 0) a->pos_splat = (int)a->pos.len;
-    } else if (is(c, K_dictionary_splat)) {
+    } else if (is(p, c, K_dictionary_splat)) {
       a->kw_splat = true;
     } else {
       APUSH(p, &a->pos, eval(p, c));
@@ -1313,22 +1369,13 @@ static pargs *eval_args(py *p, TSNode call) {
   return a;
 }
 
-/* Has the function at fn been called (inlined) yet?  A set of the
- * functions' start bytes, in the memo table. */
-static const char called_tag[] = "called";
-static bool was_called(py *p, TSNode fn) {
-  struct pmemo *e = memo_slot(p, p->src + ts_node_start_byte(fn), called_tag);
-  return e->v != NULL;
-}
-
-static void mark_called(py *p, TSNode fn) {
-  struct pmemo *e = memo_slot(p, p->src + ts_node_start_byte(fn), called_tag);
-  if (!e->v) memo_put(p, e, called_tag);
-}
+/* Has the function at fn been called (inlined) yet?  A flag per node. */
+static bool was_called(py *p, nid fn) { return p->called[fn] != 0; }
+static void mark_called(py *p, nid fn) { p->called[fn] = 1; }
 
 /* Inline a user function: bind parameters (arguments, else defaults, else
  * unknown) in a fresh scope, run the body, return its return value. */
-static val *call_func(py *p, TSNode fn, val *self, pargs *a, nnl_span at) {
+static val *call_func(py *p, nid fn, val *self, pargs *a, nnl_span at) {
   mark_called(p, fn);
   if (p->calls >= MAX_CALLS) {
     p->gave_up = true;
@@ -1338,26 +1385,26 @@ static val *call_func(py *p, TSNode fn, val *self, pargs *a, nnl_span at) {
   scope *saved = p->locals;
   /* defaults are evaluated in the defining scope (module level here) */
   nodes ps = {0};
-  kids(p, field(fn, FLD_parameters), &ps);
+  kids(p, field(p, fn, FLD_parameters), &ps);
   uint32_t posi = 0;
   bool first = true;
   for (uint32_t i = 0; i < ps.len; i++) {
-    TSNode q = ps.items[i];
-    TSNode nm = q;
-    TSNode dflt = {0};
+    nid q = ps.items[i];
+    nid nm = q;
+    nid dflt = 0;
     bool has_default = false;
-    if (is(q, K_default_parameter) || is(q, K_typed_default_parameter)) {
-      nm = field(q, FLD_name);
-      dflt = field(q, FLD_value);
+    if (is(p, q, K_default_parameter) || is(p, q, K_typed_default_parameter)) {
+      nm = field(p, q, FLD_name);
+      dflt = field(p, q, FLD_value);
       has_default = true;
-    } else if (is(q, K_typed_parameter)) {
+    } else if (is(p, q, K_typed_parameter)) {
       nodes t = {0};
       kids(p, q, &t);
       nm = t.len ? t.items[0] : q;
-    } else if (!is(q, K_identifier)) {
+    } else if (!is(p, q, K_identifier)) {
       continue; /* *args, **kwargs, / and * separators */
     }
-    if (!is(nm, K_identifier)) continue;
+    if (!is(p, nm, K_identifier)) continue;
     const char *name = text(p, nm);
     val *v = NULL;
     if (first && self) {
@@ -1386,7 +1433,7 @@ static val *call_func(py *p, TSNode fn, val *self, pargs *a, nnl_span at) {
   p->ret = NULL;
   p->ret_unknown = false;
   int saved_taint = p->taint;
-  exec_block(p, field(fn, FLD_body));
+  exec_block(p, field(p, fn, FLD_body));
   val *r = p->ret_unknown ? unk(p, at) : p->ret ? p->ret : &NONE_V;
   p->ret = saved_ret;
   p->ret_unknown = saved_unk;
@@ -1399,15 +1446,15 @@ static val *call_func(py *p, TSNode fn, val *self, pargs *a, nnl_span at) {
 }
 
 /* The method `name` of a user class node, or a null node. */
-static TSNode method(py *p, TSNode cls, const char *name) {
-  TSNode body = field(cls, FLD_body);
+static nid method(py *p, nid cls, const char *name) {
+  nid body = field(p, cls, FLD_body);
   nodes ks = {0};
   kids(p, body, &ks);
-  TSNode found = {0};
+  nid found = 0;
   for (uint32_t i = 0; i < ks.len; i++) {
-    TSNode d = ks.items[i];
-    if (is(d, K_decorated_definition)) d = field(d, FLD_definition);
-    if (is(d, K_function_definition) && text_is(p, field(d, FLD_name), name)) {
+    nid d = ks.items[i];
+    if (is(p, d, K_decorated_definition)) d = field(p, d, FLD_definition);
+    if (is(p, d, K_function_definition) && text_is(p, field(p, d, FLD_name), name)) {
       found = d;
       break;
     }
@@ -1425,14 +1472,14 @@ static val *instantiate_model(py *p, val *cls, pargs *a, nnl_span at) {
   nnl_array_push(&p->inst_attrs, self->inst->attrs); /* its table: freed at the end */
   self->inst->cls = cls->node;
   self->inst->is_model = true;
-  TSNode init = method(p, cls->node, "__init__");
-  if (!ts_node_is_null(init)) call_func(p, init, self, a, at);
-  TSNode call = method(p, cls->node, "call");
-  if (ts_node_is_null(call)) {
+  nid init = method(p, cls->node, "__init__");
+  if (!!(init)) call_func(p, init, self, a, at);
+  nid call = method(p, cls->node, "call");
+  if (!(call)) {
     m->dynamic = true;
   } else {
-    pobj *io = new_obj(p, O_INPUT, "Input", span_of(field(cls->node, FLD_name)), NULL);
-    int32_t in = add_node(p, io, span_of(field(cls->node, FLD_name)), NULL, 0);
+    pobj *io = new_obj(p, O_INPUT, "Input", span_of(p, field(p, cls->node, FLD_name)), NULL);
+    int32_t in = add_node(p, io, span_of(p, field(p, cls->node, FLD_name)), NULL, 0);
     APUSH(p, &m->ins, in);
     pargs *ca = new_args(p, at);
     APUSH(p, &ca->pos, tensor(p, in, at));
@@ -1447,7 +1494,6 @@ static val *instantiate_model(py *p, val *cls, pargs *a, nnl_span at) {
     if (unknown || !m->outs.len) m->dynamic = true;
   }
   val *v = model_val(p, m, at);
-  self->model = m;
   return v;
 }
 
@@ -1504,16 +1550,16 @@ static val *call_method(py *p, val *bound, pargs *a, nnl_span at) {
   return unk(p, at);
 }
 
-static val *call_value(py *p, val *fn, pargs *a, TSNode call) {
-  nnl_span at = span_of(call);
+static val *call_value(py *p, val *fn, pargs *a, nid call) {
+  nnl_span at = span_of(p, call);
   switch (fn->k) {
   case V_MOD: return keras_call(p, canon(p, fn->s), a, call);
   case V_BUILTIN: return builtin(p, fn->s, a, at);
   case V_FUNC: return call_func(p, fn->node, NULL, a, at);
   case V_BOUND:
     if (fn->self_v->k == V_INST) {
-      TSNode m = method(p, fn->self_v->inst->cls, fn->s);
-      if (!ts_node_is_null(m)) return call_func(p, m, fn->self_v, a, at);
+      nid m = method(p, fn->self_v->inst->cls, fn->s);
+      if (!!(m)) return call_func(p, m, fn->self_v, a, at);
       return unk(p, at);
     }
     return call_method(p, fn, a, at);
@@ -1521,8 +1567,8 @@ static val *call_value(py *p, val *fn, pargs *a, TSNode call) {
     if (fn->cls_kind == 1) return instantiate_model(p, fn, a, at);
     if (fn->cls_kind == 2) {
       val *v = mk(p, V_OBJ, at);
-      v->obj = new_obj(p, O_OPAQUE, text(p, field(fn->node, FLD_name)),
-                       span_of(field(call, FLD_function)), a);
+      v->obj = new_obj(p, O_OPAQUE, text(p, field(p, fn->node, FLD_name)),
+                       span_of(p, field(p, call, FLD_function)), a);
       return v;
     }
     return unk(p, at);
@@ -1539,8 +1585,8 @@ static val *call_value(py *p, val *fn, pargs *a, TSNode call) {
     return apply(p, o, arg(a, 0, "inputs", "x"), at);
   }
   case V_INST: {
-    TSNode m = method(p, fn->inst->cls, "call");
-    if (!ts_node_is_null(m)) return call_func(p, m, fn, a, at);
+    nid m = method(p, fn->inst->cls, "call");
+    if (!!(m)) return call_func(p, m, fn, a, at);
     return apply(p, NULL, all_tensors(p, a), at);
   }
   default:
@@ -1550,11 +1596,11 @@ static val *call_value(py *p, val *fn, pargs *a, TSNode call) {
 }
 
 /* ---- attributes ---- */
-static val *attribute(py *p, TSNode n) {
-  val *o = eval(p, field(n, FLD_object));
-  TSNode an = field(n, FLD_attribute);
+static val *attribute(py *p, nid n) {
+  val *o = eval(p, field(p, n, FLD_object));
+  nid an = field(p, n, FLD_attribute);
   const char *name = text(p, an);
-  nnl_span at = span_of(n);
+  nnl_span at = span_of(p, n);
   switch (o->k) {
   case V_MOD: {
     val *v = mk(p, V_MOD, at);
@@ -1565,7 +1611,7 @@ static val *attribute(py *p, TSNode n) {
   case V_INST: {
     val *v = scope_get(o->inst->attrs, name);
     if (v) return v;
-    if (!ts_node_is_null(method(p, o->inst->cls, name))) {
+    if (!!(method(p, o->inst->cls, name))) {
       v = mk(p, V_BOUND, at);
       v->s = name;
       v->self_v = o;
@@ -1621,20 +1667,20 @@ static val *attribute(py *p, TSNode n) {
 }
 
 /* ---- expressions ---- */
-static val *eval_seq(py *p, TSNode n, bool tuple) {
-  val *v = seq_val(p, span_of(n), tuple);
+static val *eval_seq(py *p, nid n, bool tuple) {
+  val *v = seq_val(p, span_of(p, n), tuple);
   nodes ks = {0};
   kids(p, n, &ks);
   for (uint32_t i = 0; i < ks.len; i++) {
-    if (is(ks.items[i], K_list_splat)) v->seq->unknown = true;
+    if (is(p, ks.items[i], K_list_splat)) v->seq->unknown = true;
     else APUSH(p, &v->seq->it, eval(p, ks.items[i]));
   }
   return v;
 }
 
-static val *eval_inner(py *p, TSNode n) {
-  nnl_span at = span_of(n);
-  switch (kind(n)) {
+static val *eval_inner(py *p, nid n) {
+  nnl_span at = span_of(p, n);
+  switch (kind(p, n)) {
   case K_identifier: return lookup(p, text(p, n), at);
   case K_integer: return number(p, n, false);
   case K_float: return number(p, n, true);
@@ -1643,13 +1689,13 @@ static val *eval_inner(py *p, TSNode n) {
   case K_tuple: return eval_seq(p, n, true);
   case K_none: return mk(p, V_NONE, at);
   case K_not_operator: {
-    int b = truth(eval(p, field(n, FLD_argument)));
+    int b = truth(eval(p, field(p, n, FLD_argument)));
     return boolean(p, b < 0 ? -1 : !b, at);
   }
   case K_string: return string(p, n);
   case K_subscript: {
-    val *v = eval(p, field(n, FLD_value));
-    val *ix = eval(p, field(n, FLD_subscript));
+    val *v = eval(p, field(p, n, FLD_value));
+    val *ix = eval(p, field(p, n, FLD_subscript));
     if (v->k == V_SEQ && !v->seq->unknown && ix->k == V_NUM) {
       double i = ix->n < 0 ? ix->n + v->seq->it.len : ix->n;
       if (i >= 0 && i < v->seq->it.len && i == floor(i)) return v->seq->it.items[(uint32_t)i];
@@ -1661,7 +1707,7 @@ static val *eval_inner(py *p, TSNode n) {
     return unk(p, at);
   }
   case K_call: {
-    val *fn = eval(p, field(n, FLD_function));
+    val *fn = eval(p, field(p, n, FLD_function));
     pargs *a = eval_args(p, n);
     return call_value(p, fn, a, n);
   }
@@ -1686,7 +1732,8 @@ static val *eval_inner(py *p, TSNode n) {
     kids(p, n, &ks);
     val *r = NULL;
     if (ks.len == 2) {
-      uint32_t s = ts_node_end_byte(ks.items[0]), e = ts_node_start_byte(ks.items[1]);
+      uint32_t s = p->nd[ks.items[0]].off + p->nd[ks.items[0]].len,
+               e = p->nd[ks.items[1]].off;
       char op[16];
       size_t k = 0;
       bool sp = false;
@@ -1726,30 +1773,30 @@ static val *eval_inner(py *p, TSNode n) {
   }
   case K_attribute: return attribute(p, n);
   case K_assignment: { /* a = b = v: the right side */
-      val *v = eval(p, field(n, FLD_right));
-      bind(p, field(n, FLD_left), v, 0);
+      val *v = eval(p, field(p, n, FLD_right));
+      bind(p, field(p, n, FLD_left), v, 0);
       return v;
     }
   case K_binary_operator: {
-    val *l = eval(p, field(n, FLD_left));
-    val *r = eval(p, field(n, FLD_right));
+    val *l = eval(p, field(p, n, FLD_left));
+    val *r = eval(p, field(p, n, FLD_right));
     char op[4] = {0};
-    TSNode o = field(n, FLD_operator);
-    nnl_span s = span_of(o);
+    nid o = field(p, n, FLD_operator);
+    nnl_span s = span_of(p, o);
     if (s.len < sizeof op) memcpy(op, p->src + s.off, s.len);
     return binop(p, op, l, r, at);
   }
   case K_boolean_operator: {
-    val *l = eval(p, field(n, FLD_left));
+    val *l = eval(p, field(p, n, FLD_left));
     int tl = truth(l);
-    bool is_and = text_is(p, field(n, FLD_operator), "and");
+    bool is_and = text_is(p, field(p, n, FLD_operator), "and");
     if (tl < 0) return unk(p, at);
     if (is_and ? !tl : tl) return l;
-    return eval(p, field(n, FLD_right));
+    return eval(p, field(p, n, FLD_right));
   }
   case K_unary_operator: {
-    val *x = eval(p, field(n, FLD_argument));
-    TSNode o = field(n, FLD_operator);
+    val *x = eval(p, field(p, n, FLD_argument));
+    nid o = field(p, n, FLD_operator);
     if (x->k == V_NUM && text_is(p, o, "-")) return num(p, -x->n, at);
     if (x->k == V_NUM && text_is(p, o, "+")) return num(p, x->n, at);
     if (x->k == V_TENSOR) return apply(p, NULL, x, at);
@@ -1761,9 +1808,9 @@ static val *eval_inner(py *p, TSNode n) {
     nodes ks = {0};
     kids(p, n, &ks);
     for (uint32_t i = 0; i < ks.len; i++) {
-      if (!is(ks.items[i], K_pair)) continue;
-      val *k = eval(p, field(ks.items[i], FLD_key));
-      val *x = eval(p, field(ks.items[i], FLD_value));
+      if (!is(p, ks.items[i], K_pair)) continue;
+      val *k = eval(p, field(p, ks.items[i], FLD_key));
+      val *x = eval(p, field(p, ks.items[i], FLD_value));
       APUSH(p, &v->dict->keys, k->k == V_STR ? k->s : "");
       APUSH(p, &v->dict->vals, x);
     }
@@ -1773,11 +1820,11 @@ static val *eval_inner(py *p, TSNode n) {
   return unk(p, at);
 }
 
-static val *eval(py *p, TSNode n) {
-  if (ts_node_is_null(n)) return unk(p, NNL_NOSPAN);
+static val *eval(py *p, nid n) {
+  if (!(n)) return unk(p, NNL_NOSPAN);
   if (!spend(p) || p->nest >= MAX_NEST) {
     p->gave_up = true;
-    return unk(p, span_of(n));
+    return unk(p, span_of(p, n));
   }
   p->nest++;
   val *v = eval_inner(p, n);
@@ -1786,49 +1833,49 @@ static val *eval(py *p, TSNode n) {
 }
 
 /* ---- statements ---- */
-static void import_stmt(py *p, TSNode n) {
+static void import_stmt(py *p, nid n) {
   nodes ks = {0};
   kids(p, n, &ks);
-  bool from = is(n, K_import_from_statement);
+  bool from = is(p, n, K_import_from_statement);
   const char *mod = NULL;
-  TSNode mn = field(n, FLD_module_name);
+  nid mn = field(p, n, FLD_module_name);
   if (from) {
-    if (!is(mn, K_dotted_name)) { /* relative: local code */
+    if (!is(p, mn, K_dotted_name)) { /* relative: local code */
       mod = NULL;
     } else {
       mod = text(p, mn);
     }
   }
   for (uint32_t i = 0; i < ks.len; i++) {
-    TSNode c = ks.items[i];
-    if (from && ts_node_eq(c, mn)) continue;
-    if (is(c, K_wildcard_import)) {
+    nid c = ks.items[i];
+    if (from && c == mn) continue;
+    if (is(p, c, K_wildcard_import)) {
       if (mod && is_keras_import(mod)) nnl_array_push(&p->star, canon(p, mod));
       continue;
     }
-    TSNode name = c, alias = {0};
-    if (is(c, K_aliased_import)) {
-      name = field(c, FLD_name);
-      alias = field(c, FLD_alias);
+    nid name = c, alias = 0;
+    if (is(p, c, K_aliased_import)) {
+      name = field(p, c, FLD_name);
+      alias = field(p, c, FLD_alias);
     }
-    if (!is(name, K_dotted_name)) continue;
+    if (!is(p, name, K_dotted_name)) continue;
     const char *full = text(p, name);
     val *v;
     const char *bindname;
     if (from) {
       if (!mod) {
-        v = unk(p, span_of(c));
+        v = unk(p, span_of(p, c));
       } else {
-        v = mk(p, V_MOD, span_of(c));
+        v = mk(p, V_MOD, span_of(p, c));
         v->s = nnl_arena_printf(p->a, "%s.%s", mod, full);
       }
-      bindname = ts_node_is_null(alias) ? full : text(p, alias);
+      bindname = !(alias) ? full : text(p, alias);
     } else {
-      v = mk(p, V_MOD, span_of(c));
-      if (ts_node_is_null(alias)) {
+      v = mk(p, V_MOD, span_of(p, c));
+      if (!(alias)) {
         /* import a.b.c binds a */
         const char *dot = strchr(full, '.');
-        v->s = dot ? nnl_arena_strndup(p->a, full, (size_t)(dot - full)) : full;
+        v->s = dot ? intern(p, full, (size_t)(dot - full)) : full;
         bindname = v->s;
       } else {
         v->s = full;
@@ -1842,14 +1889,14 @@ static void import_stmt(py *p, TSNode n) {
 }
 
 /* What a class derives from: 1 keras.Model, 2 keras.layers.Layer, else 0. */
-static void superclass_kind(py *p, TSNode cls, uint8_t *kind) {
+static void superclass_kind(py *p, nid cls, uint8_t *kind) {
   *kind = 0;
-  TSNode sup = field(cls, FLD_superclasses);
-  if (ts_node_is_null(sup)) return;
+  nid sup = field(p, cls, FLD_superclasses);
+  if (!(sup)) return;
   nodes ks = {0};
   kids(p, sup, &ks);
   for (uint32_t i = 0; i < ks.len; i++) {
-    if (is(ks.items[i], K_keyword_argument)) continue;
+    if (is(p, ks.items[i], K_keyword_argument)) continue;
     val *b = eval(p, ks.items[i]);
     if (b->k == V_MOD) {
       const char *q = canon(p, b->s);
@@ -1864,11 +1911,11 @@ static void superclass_kind(py *p, TSNode cls, uint8_t *kind) {
   }
 }
 
-static flow exec_stmt(py *p, TSNode s);
+static flow exec_stmt(py *p, nid s);
 
 /* Run the statements of a block (or module) in order. */
-static flow exec_block(py *p, TSNode n) {
-  if (ts_node_is_null(n)) return F_NEXT;
+static flow exec_block(py *p, nid n) {
+  if (!(n)) return F_NEXT;
   if (p->nest >= MAX_NEST) {
     p->gave_up = true;
     return F_NEXT;
@@ -1885,7 +1932,7 @@ static flow exec_block(py *p, TSNode n) {
 
 /* A branch the interpreter cannot decide: run it with every assignment
  * unknown and every model it changes dynamic. */
-static flow exec_tainted(py *p, TSNode body) {
+static flow exec_tainted(py *p, nid body) {
   p->taint++;
   flow f = exec_block(p, body);
   p->taint--;
@@ -1893,31 +1940,31 @@ static flow exec_tainted(py *p, TSNode body) {
   return F_NEXT;
 }
 
-static flow exec_if(py *p, TSNode s) {
-  int c = truth(eval(p, field(s, FLD_condition)));
-  if (c == 1) return exec_block(p, field(s, FLD_consequence));
-  if (c < 0) exec_tainted(p, field(s, FLD_consequence));
+static flow exec_if(py *p, nid s) {
+  int c = truth(eval(p, field(p, s, FLD_condition)));
+  if (c == 1) return exec_block(p, field(p, s, FLD_consequence));
+  if (c < 0) exec_tainted(p, field(p, s, FLD_consequence));
   nodes ks = {0};
   kids(p, s, &ks);
   flow f = F_NEXT;
   for (uint32_t i = 0; i < ks.len; i++) {
-    TSNode k = ks.items[i];
-    if (is(k, K_elif_clause)) {
+    nid k = ks.items[i];
+    if (is(p, k, K_elif_clause)) {
       if (c == 1) break;
-      int e = c < 0 ? -1 : truth(eval(p, field(k, FLD_condition)));
-      if (e < 0) { c = -1; exec_tainted(p, field(k, FLD_consequence)); }
-      else if (e == 1) { f = exec_block(p, field(k, FLD_consequence)); c = 1; break; }
-    } else if (is(k, K_else_clause)) {
-      if (c == 0) f = exec_block(p, field(k, FLD_body));
-      else if (c < 0) exec_tainted(p, field(k, FLD_body));
+      int e = c < 0 ? -1 : truth(eval(p, field(p, k, FLD_condition)));
+      if (e < 0) { c = -1; exec_tainted(p, field(p, k, FLD_consequence)); }
+      else if (e == 1) { f = exec_block(p, field(p, k, FLD_consequence)); c = 1; break; }
+    } else if (is(p, k, K_else_clause)) {
+      if (c == 0) f = exec_block(p, field(p, k, FLD_body));
+      else if (c < 0) exec_tainted(p, field(p, k, FLD_body));
     }
   }
   return f;
 }
 
-static flow exec_for(py *p, TSNode s) {
-  val *it = eval(p, field(s, FLD_right));
-  TSNode left = field(s, FLD_left), body = field(s, FLD_body);
+static flow exec_for(py *p, nid s) {
+  val *it = eval(p, field(p, s, FLD_right));
+  nid left = field(p, s, FLD_left), body = field(p, s, FLD_body);
   if (it->k == V_SEQ && !it->seq->unknown && it->seq->it.len <= MAX_ITERS) {
     uint32_t n = it->seq->it.len;
     for (uint32_t i = 0; i < n && !p->gave_up; i++) {
@@ -1926,8 +1973,8 @@ static flow exec_for(py *p, TSNode s) {
       if (f == F_BREAK) return F_NEXT;
       if (f == F_RETURN) return f;
     }
-    TSNode alt = field(s, FLD_alternative);
-    if (!ts_node_is_null(alt)) exec_block(p, alt);
+    nid alt = field(p, s, FLD_alternative);
+    if (!!(alt)) exec_block(p, alt);
     return F_NEXT;
   }
   bind(p, left, unk(p, it->at), 0);
@@ -1936,27 +1983,27 @@ static flow exec_for(py *p, TSNode s) {
   return F_NEXT;
 }
 
-static flow exec_stmt(py *p, TSNode s) {
+static flow exec_stmt(py *p, nid s) {
   if (!spend(p)) return F_NEXT;
-  switch (kind(s)) {
+  switch (kind(p, s)) {
   case K_expression_statement: {
     nodes ks = {0};
     kids(p, s, &ks);
     for (uint32_t i = 0; i < ks.len; i++) {
-      TSNode e = ks.items[i];
-      if (is(e, K_assignment)) {
-        TSNode r = field(e, FLD_right);
-        val *v = ts_node_is_null(r) ? unk(p, span_of(e)) : eval(p, r);
-        bind(p, field(e, FLD_left), v, 0);
-      } else if (is(e, K_augmented_assignment)) {
-        TSNode l = field(e, FLD_left);
+      nid e = ks.items[i];
+      if (is(p, e, K_assignment)) {
+        nid r = field(p, e, FLD_right);
+        val *v = !(r) ? unk(p, span_of(p, e)) : eval(p, r);
+        bind(p, field(p, e, FLD_left), v, 0);
+      } else if (is(p, e, K_augmented_assignment)) {
+        nid l = field(p, e, FLD_left);
         val *cur = eval(p, l);
-        val *r = eval(p, field(e, FLD_right));
+        val *r = eval(p, field(p, e, FLD_right));
         char op[4] = {0};
-        nnl_span o = span_of(field(e, FLD_operator));
+        nnl_span o = span_of(p, field(p, e, FLD_operator));
         if (o.len >= 2 && o.len - 1 < sizeof op) memcpy(op, p->src + o.off, o.len - 1);
-        bind(p, l, binop(p, op, cur, r, span_of(e)), 0);
-      } else if (!is(e, K_string)) {
+        bind(p, l, binop(p, op, cur, r, span_of(p, e)), 0);
+      } else if (!is(p, e, K_string)) {
         eval(p, e);
       }
     }
@@ -1968,37 +2015,37 @@ static flow exec_stmt(py *p, TSNode s) {
     return F_NEXT;
   }
   case K_function_definition: {
-    val *v = mk(p, V_FUNC, span_of(s));
+    val *v = mk(p, V_FUNC, span_of(p, s));
     v->node = s;
     if (!p->locals && p->calls == 0) nnl_array_push(&p->funcs, v);
-    bind_name(p, text(p, field(s, FLD_name)), v);
+    bind_name(p, text(p, field(p, s, FLD_name)), v);
     return F_NEXT;
   }
   case K_class_definition: {
-    val *v = mk(p, V_CLASS, span_of(s));
+    val *v = mk(p, V_CLASS, span_of(p, s));
     v->node = s;
     superclass_kind(p, s, &v->cls_kind);
-    bind_name(p, text(p, field(s, FLD_name)), v);
+    bind_name(p, text(p, field(p, s, FLD_name)), v);
     return F_NEXT;
   }
-  case K_decorated_definition: return exec_stmt(p, field(s, FLD_definition));
+  case K_decorated_definition: return exec_stmt(p, field(p, s, FLD_definition));
   case K_if_statement: return exec_if(p, s);
   case K_for_statement: return exec_for(p, s);
-  case K_while_statement: return exec_tainted(p, field(s, FLD_body));
-  case K_with_statement: return exec_block(p, field(s, FLD_body));
+  case K_while_statement: return exec_tainted(p, field(p, s, FLD_body));
+  case K_with_statement: return exec_block(p, field(p, s, FLD_body));
   case K_try_statement: {
-    flow f = exec_block(p, field(s, FLD_body));
+    flow f = exec_block(p, field(p, s, FLD_body));
     nodes ks = {0};
     kids(p, s, &ks);
     for (uint32_t i = 0; i < ks.len; i++) {
-      TSNode k = ks.items[i];
-      if (is(k, K_except_clause)) {
+      nid k = ks.items[i];
+      if (is(p, k, K_except_clause)) {
         nodes b = {0};
         kids(p, k, &b);
         if (b.len) exec_tainted(p, b.items[b.len - 1]);
-      } else if (is(k, K_else_clause) && f == F_NEXT) {
-        f = exec_block(p, field(k, FLD_body));
-      } else if (is(k, K_finally_clause)) {
+      } else if (is(p, k, K_else_clause) && f == F_NEXT) {
+        f = exec_block(p, field(p, k, FLD_body));
+      } else if (is(p, k, K_finally_clause)) {
         nodes b = {0};
         kids(p, k, &b);
         if (b.len) exec_block(p, b.items[b.len - 1]);
@@ -2205,23 +2252,38 @@ static void seq_to_ir(py *p, pmodel *pm, nnl_model *m) {
   }
 }
 
+static int cmp_id(const void *a, const void *b) {
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  return (x > y) - (x < y);
+}
+
 /* Functional: the nodes reachable backward from the outputs, in creation
- * order (which is topological: a node is made after its inputs). */
+ * order (which is topological: a node is made after its inputs).  The
+ * work is in the nodes reached, not in the file's whole graph: p->gseen
+ * and p->gmap are shared by all models and p->gseen is cleared again for
+ * the nodes reached. */
 static void graph_to_ir(py *p, pmodel *pm, nnl_model *m) {
   uint32_t n = p->nodes.len;
-  int32_t *map = nnl_xmalloc((n ? n : 1) * sizeof *map);
-  uint8_t *seen = nnl_xcalloc(n ? n : 1, 1);
+  if (!p->gseen) {
+    p->gseen = nnl_xcalloc(n ? n : 1, 1);
+    p->gmap = nnl_xmalloc((n ? n : 1) * sizeof *p->gmap);
+  }
+  uint8_t *seen = p->gseen;
+  int32_t *map = p->gmap;
   NNL_ARRAY(int32_t) stack = {0};
+  NNL_ARRAY(int32_t) reached = {0};
   for (uint32_t i = 0; i < pm->outs.len; i++)
     if (pm->outs.items[i] >= 0) nnl_array_push(&stack, pm->outs.items[i]);
   while (stack.len) {
     int32_t id = stack.items[--stack.len];
     if (id < 0 || (uint32_t)id >= n || seen[id]) continue;
     seen[id] = 1;
+    nnl_array_push(&reached, id);
     gnode *g = &p->nodes.items[id];
     for (uint32_t k = 0; k < g->nin; k++) nnl_array_push(&stack, g->in[k]);
   }
   nnl_array_free(&stack);
+  if (reached.len > 1) qsort(reached.items, reached.len, sizeof *reached.items, cmp_id);
   /* declared inputs first, in their order, then any other reached */
   for (uint32_t i = 0; i < pm->ins.len; i++) {
     int32_t id = pm->ins.items[i];
@@ -2232,7 +2294,8 @@ static void graph_to_ir(py *p, pmodel *pm, nnl_model *m) {
     add_input(p, m, g->o, g->at);
     seen[id] = 2;
   }
-  for (uint32_t id = 0; id < n; id++) {
+  for (uint32_t r = 0; r < reached.len; r++) {
+    int32_t id = reached.items[r];
     if (seen[id] != 1) continue;
     gnode *g = &p->nodes.items[id];
     if (g->o && g->o->cat == O_INPUT && g->nin == 0) {
@@ -2256,8 +2319,8 @@ static void graph_to_ir(py *p, pmodel *pm, nnl_model *m) {
     o->at = p->nodes.items[id].at;
     o->layer = map[id];
   }
-  free(map);
-  free(seen);
+  for (uint32_t r = 0; r < reached.len; r++) seen[reached.items[r]] = 0;
+  nnl_array_free(&reached);
 }
 
 static void model_to_ir(py *p, pmodel *pm) {
@@ -2314,7 +2377,7 @@ static bool first_error(TSNode root, TSNode *out) {
   bool found = false;
   for (;;) {
     TSNode n = ts_tree_cursor_current_node(&c);
-    if (ts_node_is_missing(n) || is(n, K_ERROR)) {
+    if (ts_node_is_missing(n) || ts_kind(n) == K_ERROR) {
       *out = n;
       found = true;
       break;
@@ -2358,6 +2421,11 @@ static size_t utf8_prefix(const char *s, size_t len) {
   const unsigned char *u = (const unsigned char *)s;
   size_t i = 0;
   while (i < len) {
+    uint64_t w;
+    if (len - i >= 8 && (memcpy(&w, u + i, 8), !(w & 0x8080808080808080u))) {
+      i += 8; /* eight ASCII bytes */
+      continue;
+    }
     if (u[i] < 0x80) { i++; continue; }
     size_t k = nnl_utf8_seq(u + i, len - i);
     if (!k) return i;
@@ -2393,49 +2461,216 @@ static bool check_source(nnl_ctx *cx, nnl_doc *doc) {
   return true;
 }
 
-/* CPython's nesting bounds on the syntax tree: more than MAX_BRACKETS
- * brackets open at once, or blocks indented more than MAX_INDENT deep.
- * One iterative walk; NN000 at the first node too deep and false. */
-static bool check_nesting(nnl_ctx *cx, nnl_doc *doc, TSNode root) {
+/* The node table while it is built (see struct pnode). */
+typedef NNL_ARRAY(nid) nid_list;
+typedef NNL_ARRAY(struct pfield) field_list;
+typedef struct table {
+  NNL_ARRAY(struct pnode) nd;
+  nid_list kid;
+  field_list fld;
+} table;
+
+/* nnl_array_push with the room test inline (the walk pushes per node). */
+#define FAST_PUSH(a, v)                                                        \
+  do {                                                                         \
+    if ((a)->len == (a)->cap) nnl_array_reserve((a), (a)->len + 1u);           \
+    (a)->items[(a)->len++] = (v);                                              \
+  } while (0)
+
+/* A node of the walk whose children are being visited. */
+typedef struct frame {
+  nid n;                       /* its entry, 0 when it has none (a token) */
+  uint32_t kid_mark, fld_mark; /* where its children start on the stacks */
+  bool block;                  /* an indented block */
+  bool fields;                 /* its children's fields are wanted */
+  bool token_fields;           /* also its tokens' (an operator) */
+} frame;
+
+/* Give node fr->n the children and fields gathered on the stacks since it
+ * was opened, and pop them. */
+static void close_node(table *t, const frame *fr, nid_list *sk, field_list *sf) {
+  if (fr->n) {
+    struct pnode *x = &t->nd.items[fr->n];
+    uint32_t nk = sk->len - fr->kid_mark, nf = sf->len - fr->fld_mark;
+    x->kids = t->kid.len;
+    x->nkids = nk;
+    if (nk) {
+      nnl_array_reserve(&t->kid, t->kid.len + nk);
+      memcpy(t->kid.items + t->kid.len, sk->items + fr->kid_mark, nk * sizeof *sk->items);
+      t->kid.len += nk;
+    }
+    x->flds = t->fld.len;
+    x->nflds = (uint8_t)nf; /* one per field: at most FLD_COUNT */
+    if (nf) {
+      nnl_array_reserve(&t->fld, t->fld.len + nf);
+      memcpy(t->fld.items + t->fld.len, sf->items + fr->fld_mark, nf * sizeof *sf->items);
+      t->fld.len += nf;
+    }
+  }
+  sk->len = fr->kid_mark;
+  sf->len = fr->fld_mark;
+}
+
+/* Fill t from the tree under root in one iterative walk (node 1 is root).
+ * CPython's nesting bounds are checked on the way, in the same order: more
+ * than MAX_BRACKETS brackets open at once, or blocks indented more than
+ * MAX_INDENT deep.  At the first node past one the walk stops (t is then
+ * partial), *deep is where to report it and the result says which bound
+ * (1 brackets, 2 indentation); 0 when the whole tree is in t. */
+static int build_table(table *t, TSNode root, size_t doc_len, nnl_span *deep) {
   TSTreeCursor c = ts_tree_cursor_new(root);
-  NNL_ARRAY(uint8_t) open = {0}; /* per ancestor: 1 when it is a block */
-  int brackets = 0, blocks = 0;
-  bool ok = true;
+  NNL_ARRAY(frame) st = {0};
+  nid_list sk = {0};     /* children of the open nodes, innermost last */
+  field_list sf = {0};   /* their fields, likewise */
+  /* room for the nodes of typical source (one per 3.6 bytes here), so
+   * that the arrays are not copied as they grow; pages not used are never
+   * touched */
+  uint32_t guess = doc_len / 3 < (1u << 20) ? (uint32_t)(doc_len / 3) : 1u << 20;
+  nnl_array_reserve(&t->nd, guess + 16);
+  nnl_array_reserve(&t->kid, guess + 16);
+  nnl_array_reserve(&t->fld, guess / 2 + 16);
+  (void)nnl_array_grow1(&t->nd); /* node 0: no node */
+  int brackets = 0, blocks = 0, bad = 0;
   for (;;) {
     TSNode n = ts_tree_cursor_current_node(&c);
     TSSymbol sym = ts_node_symbol(n);
-    bool block = is(n, K_block);
-    if (!ts_node_is_named(n))
-      for (int i = 0; i < 3; i++) {
-        if (sym == sym_open[i] && ++brackets > MAX_BRACKETS) {
-          nnl_report_bad_input(cx, doc, span_of(n),
-                               "nested deeper than %d levels of brackets",
-                               MAX_BRACKETS);
-          ok = false;
-        }
-        if (sym == sym_close[i]) brackets--;
-      }
-    if (block && ++blocks > MAX_INDENT + 1) { /* +1: `if x: y` on one line */
-      nnl_span sp = span_of(n);
-      nnl_report_bad_input(cx, doc, (nnl_span){sp.off, sp.len ? 1 : 0},
-                           "nested deeper than %d levels of indentation",
-                           MAX_INDENT);
-      ok = false;
+    /* a node's symbol (its alias, when it has one) says whether it is
+     * named; ERROR is outside the table */
+    bool named = sym < sym_count ? sym_named[sym] : ts_node_is_named(n);
+    int k = sym < sym_count ? sym_kind[sym] : kind_by_name(ts_node_type(n));
+    frame *up = st.len ? &st.items[st.len - 1] : NULL;
+    uint32_t f = 0; /* FLD_* + 1, or 0 */
+    if (up && up->fields && (named || up->token_fields)) {
+      TSFieldId id = ts_tree_cursor_current_field_id(&c);
+      if (id < fld_ts_count) f = fld_of_ts[id];
     }
-    if (!ok) break;
-    nnl_array_push(&open, (uint8_t)block);
-    if (ts_tree_cursor_goto_first_child(&c)) continue;
+    if (!named && sym < sym_count && sym_bracket[sym]) /* ( [ { or ) ] } */
+      if ((brackets += sym_bracket[sym]) > MAX_BRACKETS) bad = 1;
+    bool block = k == K_block;
+    if (!bad && block && ++blocks > MAX_INDENT + 1) bad = 2; /* +1: `if x: y` */
+    if (bad) {
+      nnl_span sp = ts_span(n);
+      *deep = bad == 1 ? sp : (nnl_span){sp.off, sp.len ? 1 : 0};
+      break;
+    }
+    nid id = 0;
+    if (named && k == K_comment) {
+      if (up && up->n) t->nd.items[up->n].comments = true;
+    } else if (named || f) {
+      if (t->nd.len >= UINT32_MAX / 2) nnl_oom();
+      id = t->nd.len;
+      FAST_PUSH(&t->nd, ((struct pnode){0}));
+      struct pnode *x = &t->nd.items[id];
+      uint32_t s0 = ts_node_start_byte(n), e0 = ts_node_end_byte(n);
+      x->off = s0;
+      x->len = e0 >= s0 ? e0 - s0 : 0;
+      x->kind = (uint8_t)k;
+      if (named && up) FAST_PUSH(&sk, id);
+      if (f && up) {
+        bool dup = false;
+        for (uint32_t i = up->fld_mark; i < sf.len && !dup; i++) dup = sf.items[i].f == f - 1;
+        if (!dup) nnl_array_push(&sf, ((struct pfield){id, f - 1}));
+      }
+    }
+    /* a leaf (most nodes) has no child to go to, and needs no frame: ask
+     * the node, which is cheaper than asking the cursor */
+    if (ts_node_child_count(n) && ts_tree_cursor_goto_first_child(&c)) {
+      FAST_PUSH(&st, ((frame){id, sk.len, sf.len, block, named && wants_fields[k],
+                               named && token_fields[k]}));
+      continue;
+    }
+    if (id) t->nd.items[id].kids = t->kid.len; /* no children */
+    blocks -= block;
     bool more = false;
-    for (;;) {
-      blocks -= open.items[--open.len];
-      if ((more = ts_tree_cursor_goto_next_sibling(&c))) break;
-      if (!ts_tree_cursor_goto_parent(&c)) break;
+    while (!(more = ts_tree_cursor_goto_next_sibling(&c)) && st.len) {
+      frame fr = st.items[--st.len];
+      close_node(t, &fr, &sk, &sf);
+      blocks -= fr.block;
+      (void)ts_tree_cursor_goto_parent(&c);
     }
     if (!more) break;
   }
-  nnl_array_free(&open);
+  nnl_array_free(&st);
+  nnl_array_free(&sk);
+  nnl_array_free(&sf);
   ts_tree_cursor_delete(&c);
-  return ok;
+  return bad;
+}
+
+#ifdef NNL_KPY_VERIFY
+/* A check build (-DNNL_KPY_VERIFY): the table against the tree-sitter API,
+ * node by node; aborts at the first difference. */
+static void verify_table(const table *t, TSNode root) {
+  TSNode *map = nnl_xcalloc(t->nd.len, sizeof *map);
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  nid next = 1;
+  for (;;) { /* the same pre-order as build_table: map entries to nodes */
+    TSNode n = ts_tree_cursor_current_node(&c);
+    bool named = ts_node_is_named(n);
+    if (named && ts_kind(n) == K_comment) {
+    } else if (next < t->nd.len && t->nd.items[next].off == ts_node_start_byte(n) &&
+               t->nd.items[next].kind == (uint8_t)ts_kind(n) &&
+               t->nd.items[next].len == ts_node_end_byte(n) - ts_node_start_byte(n) &&
+               (named || ts_tree_cursor_current_field_id(&c))) {
+      map[next++] = n;
+    } else if (named) {
+      fprintf(stderr, "verify: node %u at %u not in the table\n", next, ts_node_start_byte(n));
+      abort();
+    }
+    if (ts_tree_cursor_goto_first_child(&c)) continue;
+    bool more = false;
+    while (!(more = ts_tree_cursor_goto_next_sibling(&c)))
+      if (!ts_tree_cursor_goto_parent(&c)) break;
+    if (!more) break;
+  }
+  ts_tree_cursor_delete(&c);
+  const TSLanguage *lang = tree_sitter_python();
+  for (nid id = 1; id < next; id++) {
+    TSNode n = map[id];
+    const struct pnode *x = &t->nd.items[id];
+    uint32_t k = 0;
+    bool comments = false;
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+      TSNode ch = ts_node_named_child(n, i);
+      if (ts_kind(ch) == K_comment) { comments = true; continue; }
+      if (k >= x->nkids || !ts_node_eq(map[t->kid.items[x->kids + k]], ch)) {
+        fprintf(stderr, "verify: children of node %u differ\n", id);
+        abort();
+      }
+      k++;
+    }
+    if (k != x->nkids || comments != x->comments) {
+      fprintf(stderr, "verify: children of node %u differ (count)\n", id);
+      abort();
+    }
+    if (!wants_fields[x->kind] || !ts_node_is_named(n)) continue;
+    for (int f = 0; f < FLD_COUNT; f++) {
+      TSFieldId fid = ts_language_field_id_for_name(lang, field_names[f], (uint32_t)strlen(field_names[f]));
+      TSNode want = ts_node_child_by_field_id(n, fid);
+      nid got = 0;
+      for (uint32_t i = 0; i < x->nflds; i++)
+        if (t->fld.items[x->flds + i].f == (uint32_t)f) got = t->fld.items[x->flds + i].node;
+      if (ts_node_is_null(want) != !got || (got && !ts_node_eq(map[got], want))) {
+        fprintf(stderr, "verify: field %s of node %u (%s at %u) differs\n", field_names[f], id,
+                ts_node_type(n), ts_node_start_byte(n));
+        abort();
+      }
+    }
+  }
+  free(map);
+}
+#endif
+
+/* Does a top-level statement import keras or tensorflow (also inside a
+ * try or if: the usual fallback imports)? */
+static bool imports_keras(const char *src, int k, nnl_span sp) {
+  const char *x = src + sp.off;
+  if (k == K_import_statement || k == K_import_from_statement)
+    return memmem(x, sp.len, "keras", 5) || memmem(x, sp.len, "tensorflow", 10);
+  if (k == K_try_statement || k == K_if_statement)
+    return memmem(x, sp.len, "import", 6) &&
+           (memmem(x, sp.len, "keras", 5) || memmem(x, sp.len, "tensorflow", 10));
+  return false;
 }
 
 static bool mentions_keras(const char *s, size_t len) {
@@ -2457,41 +2692,45 @@ int nnl_parse_keras_py(nnl_ctx *cx, nnl_doc *doc) {
   TSParser *parser = ts_parser_new();
   ts_parser_set_language(parser, tree_sitter_python());
   TSTree *tree = ts_parser_parse_string(parser, NULL, doc->src, (uint32_t)doc->len);
+  /* the parser's own buffers are not needed past the parse */
+  ts_parser_delete(parser);
   if (!tree) {
-    ts_parser_delete(parser);
     nnl_report_bad_input(cx, doc, (nnl_span){0, 0}, "the Python parser failed");
     return -1;
   }
   TSNode root = ts_tree_root_node(tree);
+  table t = {0};
+  nnl_span deep = NNL_NOSPAN;
+  int too_deep = build_table(&t, root, doc->len, &deep);
+#ifdef NNL_KPY_VERIFY
+  if (!too_deep) verify_table(&t, root);
+#endif
   py P = {.cx = cx, .doc = doc, .a = &doc->arena, .src = doc->src};
   py *p = &P;
+  p->nd = t.nd.items;
+  p->kid = t.kid.items;
+  p->fld = t.fld.items;
   p->budget = 500000 + (uint64_t)doc->len * 16;
   p->mem_budget = p->a->total + ((size_t)64 << 20) + doc->len * 16;
   p->too_many_at = NNL_NOSPAN;
-  p->cur = ts_tree_cursor_new(root);
   int rc = 0;
 
   /* imports first: a file that imports neither keras nor tensorflow is
-   * not a Keras file */
+   * not a Keras file (the statements from the table, or from the tree when
+   * the walk stopped early) */
   bool keras = false;
-  {
+  if (!too_deep) {
     nodes ks = {0};
-    kids(p, root, &ks);
-    for (uint32_t i = 0; i < ks.len && !keras; i++) {
-      TSNode s = ks.items[i];
-      if (is(s, K_import_statement) || is(s, K_import_from_statement)) {
-        nnl_span sp = span_of(s);
-        if (memmem(p->src + sp.off, sp.len, "keras", 5) ||
-            memmem(p->src + sp.off, sp.len, "tensorflow", 10))
-          keras = true;
-      } else if (is(s, K_try_statement) || is(s, K_if_statement)) {
-        nnl_span sp = span_of(s);
-        const char *x = p->src + sp.off;
-        if ((memmem(x, sp.len, "import", 6)) &&
-            (memmem(x, sp.len, "keras", 5) || memmem(x, sp.len, "tensorflow", 10)))
-          keras = true;
-      }
-    }
+    kids(p, 1, &ks);
+    for (uint32_t i = 0; i < ks.len && !keras; i++)
+      keras = imports_keras(p->src, kind(p, ks.items[i]), span_of(p, ks.items[i]));
+  } else {
+    TSTreeCursor c = ts_tree_cursor_new(root);
+    if (ts_tree_cursor_goto_first_child(&c)) do {
+        TSNode s = ts_tree_cursor_current_node(&c);
+        if (ts_node_is_named(s)) keras = imports_keras(p->src, ts_kind(s), ts_span(s));
+      } while (!keras && ts_tree_cursor_goto_next_sibling(&c));
+    ts_tree_cursor_delete(&c);
   }
   if (!keras) {
     doc->skipped = true;
@@ -2501,7 +2740,7 @@ int nnl_parse_keras_py(nnl_ctx *cx, nnl_doc *doc) {
   if (ts_node_has_error(root)) {
     TSNode e;
     if (first_error(root, &e)) {
-      nnl_span sp = span_of(e);
+      nnl_span sp = ts_span(e);
       if (ts_node_is_missing(e))
         nnl_report_bad_input(cx, doc, sp, "Python syntax error: missing '%s'",
                              ts_node_type(e));
@@ -2512,26 +2751,37 @@ int nnl_parse_keras_py(nnl_ctx *cx, nnl_doc *doc) {
       goto done;
     }
   }
-  if (!check_nesting(cx, doc, root)) {
+  if (too_deep) {
+    if (too_deep == 1)
+      nnl_report_bad_input(cx, doc, deep, "nested deeper than %d levels of brackets",
+                           MAX_BRACKETS);
+    else
+      nnl_report_bad_input(cx, doc, deep, "nested deeper than %d levels of indentation",
+                           MAX_INDENT);
     rc = -1;
     goto done;
   }
+  /* everything the interpreter reads is in the table now */
+  ts_tree_delete(tree);
+  tree = NULL;
+  p->ntext = nnl_xcalloc(t.nd.len, sizeof *p->ntext);
+  p->called = nnl_xcalloc(t.nd.len, 1);
 
   {
     val *nm = mk(p, V_STR, NNL_NOSPAN);
     nm->s = "__main__";
-    scope_set(&p->globals, "__name__", nm);
+    scope_set(&p->globals, intern(p, "__name__", 8), nm);
   }
-  exec_block(p, root);
+  exec_block(p, 1);
   /* functions that build a model but are never called: run them once with
    * their default arguments (others unknown) */
   for (uint32_t i = 0; i < p->funcs.len && !p->gave_up; i++) {
     val *f = p->funcs.items[i];
     if (was_called(p, f->node)) continue;
-    nnl_span sp = span_of(f->node);
+    nnl_span sp = span_of(p, f->node);
     const char *x = p->src + sp.off;
     if (!memmem(x, sp.len, "Sequential", 10) && !memmem(x, sp.len, "Model", 5)) continue;
-    pargs *a = new_args(p, span_of(field(f->node, FLD_name)));
+    pargs *a = new_args(p, span_of(p, field(p, f->node, FLD_name)));
     call_func(p, f->node, NULL, a, a->at);
   }
   if (nnl_span_ok(p->too_many_at)) {
@@ -2554,16 +2804,20 @@ int nnl_parse_keras_py(nnl_ctx *cx, nnl_doc *doc) {
 done:
   free(p->names);
   free(p->memo);
-  nnl_array_free(&p->scratch);
   for (uint32_t i = 0; i < p->inst_attrs.len; i++) scope_free(p->inst_attrs.items[i]);
   nnl_array_free(&p->inst_attrs);
   scope_free(&p->globals);
   nnl_array_free(&p->nodes);
+  free(p->gseen);
+  free(p->gmap);
   nnl_array_free(&p->models);
   nnl_array_free(&p->funcs);
   nnl_array_free(&p->star);
-  ts_tree_cursor_delete(&p->cur);
-  ts_tree_delete(tree);
-  ts_parser_delete(parser);
+  free(p->ntext);
+  free(p->called);
+  nnl_array_free(&t.nd);
+  nnl_array_free(&t.kid);
+  nnl_array_free(&t.fld);
+  if (tree) ts_tree_delete(tree);
   return rc;
 }
