@@ -275,6 +275,16 @@ static void set_init(nnl_model *m, const nnl_kval *v, nnl_str *name,
     name->state = NNL_UNKNOWN;
     return;
   }
+  if (nnl_name_eq(c, "Constant")) {
+    /* Constant(embedding_matrix), tf.constant_initializer(weights): an
+     * array (or a value not followed) loads weights; only a number (or
+     * nothing: 0) makes every unit start the same */
+    const nnl_kval *val = nnl_karg_find(v->items, v->n, "value");
+    if (given(val) && val->kind != NNL_KV_NUM) {
+      name->state = NNL_UNKNOWN;
+      return;
+    }
+  }
   name->s = canon_name(m->arena, c);
   name->state = NNL_KNOWN;
   const nnl_karg *a = v->items;
@@ -840,6 +850,17 @@ void nnl_keras_set_fit(nnl_model *m, const nnl_karg *args, size_t n,
   training_known(t, at);
   num_arg(m, args, n, NNL_NUM_COUNT, &t->batch_size, "batch_size");
   num_arg(m, args, n, NNL_NUM_DIM, &t->epochs, "epochs", "nb_epoch");
+  /* Keras 0.x and 1.0: fit(show_accuracy=True) tracks accuracy, when
+   * compile() named no metrics */
+  const nnl_kval *sa = ARG("show_accuracy");
+  if (given(sa) && t->metrics.state == NNL_ABSENT) {
+    if (sa->kind == NNL_KV_BOOL && sa->b)
+      one_item(m, &t->metrics,
+               (nnl_value){.type = NNL_V_STR, .s = "accuracy", .at = sa->at});
+    else if (sa->kind != NNL_KV_BOOL)
+      t->metrics.state = NNL_UNKNOWN;
+    t->metrics.at = sa->at;
+  }
   num_arg(m, args, n, NNL_NUM_SPLIT, &t->validation_split, "validation_split");
   if (t->validation_split.state == NNL_KNOWN) {
     t->validation.v = t->validation_split.v > 0;

@@ -269,7 +269,8 @@ static void agrow(py *p, void **items, uint32_t *cap, uint32_t len, size_t elem)
   X(if_statement) X(elif_clause) X(else_clause) X(for_statement)               \
   X(while_statement) X(with_statement) X(try_statement) X(except_clause)       \
   X(finally_clause) X(return_statement) X(break_statement)                     \
-  X(continue_statement) X(block) X(ERROR)
+  X(continue_statement) X(block) X(list_comprehension) X(for_in_clause)     \
+  X(if_clause) X(ERROR)
 
 #define FIELDS(X)                                                              \
   X(alias) X(alternative) X(argument) X(arguments) X(attribute) X(body)       \
@@ -350,7 +351,8 @@ static void tables_init(void) {
       K_import_from_statement, K_aliased_import, K_default_parameter,
       K_typed_default_parameter, K_function_definition, K_class_definition,
       K_decorated_definition, K_if_statement, K_elif_clause, K_else_clause,
-      K_for_statement, K_while_statement, K_with_statement, K_try_statement};
+      K_for_statement, K_while_statement, K_with_statement, K_try_statement,
+      K_list_comprehension, K_for_in_clause};
   for (size_t i = 0; i < sizeof with_fields; i++) wants_fields[with_fields[i]] = true;
   /* the operator field is the only token the interpreter reads by field */
   token_fields[K_binary_operator] = token_fields[K_boolean_operator] = true;
@@ -1678,6 +1680,89 @@ static val *eval_seq(py *p, nid n, bool tuple) {
   return v;
 }
 
+/* A list of nodes built here (nodes is a view of the table). */
+typedef NNL_ARRAY(nid) nidvec;
+
+/* The names a for target binds (x, (i, x), [a, b]) into *out. */
+static void target_names(py *p, nid t, nidvec *out, int depth) {
+  if (depth > 16) return;
+  if (is(p, t, K_identifier)) {
+    APUSH(p, out, t);
+    return;
+  }
+  nodes ks = {0};
+  kids(p, t, &ks);
+  for (uint32_t i = 0; i < ks.len; i++) target_names(p, ks.items[i], out, depth + 1);
+}
+
+/* Clause ci onwards of a comprehension: for every item of its iterable
+ * (a for clause) or when its condition holds (an if clause), the next
+ * clause; after the last, the body's value is added to out.  *budget
+ * counts the items left (MAX_ITERS in all).  False when an iterable is not
+ * a known list, a condition cannot be decided, or the budget runs out. */
+static bool comp_fill(py *p, nid body, const nidvec *cl, uint32_t ci, val *out,
+                      uint32_t *budget) {
+  if (p->gave_up) return false;
+  if (ci == cl->len) {
+    if (*budget == 0) return false;
+    (*budget)--;
+    APUSH(p, &out->seq->it, eval(p, body));
+    return true;
+  }
+  nid c = cl->items[ci];
+  if (is(p, c, K_if_clause)) {
+    nodes ks = {0};
+    kids(p, c, &ks);
+    int t = ks.len == 1 ? truth(eval(p, ks.items[0])) : -1;
+    if (t < 0) return false;
+    return t ? comp_fill(p, body, cl, ci + 1, out, budget) : true;
+  }
+  val *it = eval(p, field(p, c, FLD_right));
+  if (it->k != V_SEQ || it->seq->unknown || it->seq->it.len > MAX_ITERS) return false;
+  nid left = field(p, c, FLD_left);
+  for (uint32_t i = 0; i < it->seq->it.len; i++) {
+    bind(p, left, it->seq->it.items[i], 0);
+    if (!comp_fill(p, body, cl, ci + 1, out, budget)) return false;
+  }
+  return true;
+}
+
+/* [body for x in it if c ...]: the list, unrolled like a for loop when
+ * every iterable is known; else a list of unknown items, the body
+ * evaluated once as a loop of unknown count would be (tainted: layers it
+ * adds to a model make that model dynamic).  The loop names are the
+ * comprehension's own (Python 3): their outer values are put back. */
+static val *eval_comprehension(py *p, nid n) {
+  nnl_span at = span_of(p, n);
+  nid body = field(p, n, FLD_body);
+  nodes ks = {0};
+  nidvec cl = {0}, names = {0};
+  kids(p, n, &ks);
+  for (uint32_t i = 0; i < ks.len; i++)
+    if (is(p, ks.items[i], K_for_in_clause) || is(p, ks.items[i], K_if_clause)) {
+      APUSH(p, &cl, ks.items[i]);
+      if (is(p, ks.items[i], K_for_in_clause))
+        target_names(p, field(p, ks.items[i], FLD_left), &names, 0);
+    }
+  scope *sc = p->locals ? p->locals : &p->globals;
+  val **saved = nnl_arena_alloc(p->a, (names.len + 1) * sizeof *saved);
+  for (uint32_t i = 0; i < names.len; i++) saved[i] = scope_get(sc, text(p, names.items[i]));
+  val *v = seq_val(p, at, false);
+  uint32_t budget = MAX_ITERS;
+  if (!(body) || cl.len == 0 || !is(p, cl.items[0], K_for_in_clause) ||
+      !comp_fill(p, body, &cl, 0, v, &budget)) {
+    v = seq_val(p, at, false);
+    v->seq->unknown = true;
+    p->taint++;
+    for (uint32_t i = 0; i < names.len; i++) bind_name(p, text(p, names.items[i]), unk(p, at));
+    if (body) eval(p, body);
+    p->taint--;
+  }
+  /* in reverse: a name bound twice gets its first saved value back */
+  for (uint32_t i = names.len; i-- > 0;) scope_set(sc, text(p, names.items[i]), saved[i]);
+  return v;
+}
+
 static val *eval_inner(py *p, nid n) {
   nnl_span at = span_of(p, n);
   switch (kind(p, n)) {
@@ -1759,6 +1844,7 @@ static val *eval_inner(py *p, nid n) {
     return r ? r : unk(p, at);
   }
   case K_list: return eval_seq(p, n, false);
+  case K_list_comprehension: return eval_comprehension(p, n);
   case K_lambda: {
     val *v = mk(p, V_CODE, at);
     v->s = text(p, n);
