@@ -18,11 +18,14 @@
 #                asks for): the layer is parsed again alone;
 #        top     a range edit in the first layer instead (units 64 <->
 #                640, no finding either way): everything after it moves;
+#        train   a range edit in `training:` (learning_rate 0.001 <->
+#                0.0015, no finding either way): that top-level entry is
+#                parsed again alone;
 #        full    the whole text (full sync, for clients that send it): the
 #                same incremental re-lint, plus a 450 KB message;
-#        whole   the whole text, each change also renaming the model (a
-#                line before `layers:`): the text is parsed whole, as every
-#                change was before incremental re-linting;
+#        whole   the whole text, each change also adding a top-level key
+#                (`dataset_size:`, before `inputs:`): the text is parsed
+#                whole, as every change was before incremental re-linting;
 #   4. BENCH_ROUNDS runs (default 7) of the command line and of the bare
 #      parse, timed with timeit;
 #   5. with valgrind installed (and BENCH_INSTR not 0): instruction counts,
@@ -96,7 +99,7 @@ awk -v n="$LAYERS" 'BEGIN {
 # server, perhaps under valgrind) and prints "median_ms p90_ms min_ms
 # cpu_ms" for the re-lints (wall times seen by the client; the CPU time
 # per re-lint of the process it started, from /proc), or fails.  KIND is
-# range, full or whole (above); CHANGES may be 0.
+# range, top, train, full or whole (above); CHANGES may be 0.
 CLIENT='
 import json, os, subprocess, sys, time
 spec, changes, kind, cmd = os.path.abspath(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4:]
@@ -105,7 +108,7 @@ last = "  - {type: Dense, name: out, units: 1"
 add = ", activation: relu"
 bad = good.replace(last + "}", last + add + "}")
 assert bad != good
-renamed = bad.replace("name: deep-regressor\n", "name: deep-regressor-b\n", 1)
+renamed = bad.replace("\ninputs:\n", "\ndataset_size: 100000\ninputs:\n", 1)
 assert renamed != bad
 lines = good.split("\n")
 at_line = next(i for i, l in enumerate(lines) if l.startswith(last))
@@ -113,6 +116,9 @@ at = {"line": at_line, "character": len(last)}
 top_line = next(i for i, l in enumerate(lines) if l.startswith("  - {type: Dense, name: d0, units: 64"))
 top_at = {"line": top_line, "character": len("  - {type: Dense, name: d0, units: 64")}
 after = {"line": at_line, "character": len(last) + len(add)}
+lr = "  optimizer: {type: Adam, learning_rate: 0.001"
+train_line = next(i for i, l in enumerate(lines) if l.startswith(lr))
+train_at = {"line": train_line, "character": len(lr)}
 p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 def send(m):
     b = json.dumps(m).encode()
@@ -149,6 +155,9 @@ for v in range(1, changes + 1):
     if kind == "top":
         odd = False  # no finding either way
         ch = {"range": {"start": top_at, "end": top_at}, "text": "0"} if v % 2 else {"range": {"start": top_at, "end": {"line": top_line, "character": top_at["character"] + 1}}, "text": ""}
+    elif kind == "train":
+        odd = False  # no finding either way
+        ch = {"range": {"start": train_at, "end": train_at}, "text": "5"} if v % 2 else {"range": {"start": train_at, "end": {"line": train_line, "character": train_at["character"] + 1}}, "text": ""}
     elif kind == "range":
         ch = {"range": {"start": at, "end": at}, "text": add} if odd else {"range": {"start": at, "end": after}, "text": ""}
     elif kind == "full":
@@ -170,7 +179,7 @@ ms.sort()
 if not ms: ms = [0.0]
 print("%.2f %.2f %.2f %.2f" % (ms[len(ms) // 2], ms[min(len(ms) - 1, int(len(ms) * 0.9))], ms[0], cpu_ms))
 '
-KINDS="range top full whole"
+KINDS="range top train full whole"
 for k in $KINDS; do
   r=$(python3 -c "$CLIENT" "$SPEC" "$CHANGES" "$k" "$NNLINT" lsp) || die "the client failed ($k): $r"
   eval "MS_$k=\$r"
@@ -206,7 +215,7 @@ instr() {
   valgrind --tool=callgrind --callgrind-out-file="$o" "$@" >/dev/null 2>"$o.log" </dev/null || true
   sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$o" 2>/dev/null | head -1
 }
-I_range= I_top= I_full= I_whole= I_CLI= I_BASE=
+I_range= I_top= I_train= I_full= I_whole= I_CLI= I_BASE=
 if [ "$INSTR" != 0 ] && command -v valgrind >/dev/null 2>&1; then
   CG="valgrind --tool=callgrind"
   python3 -c "$CLIENT" "$SPEC" 0 range $CG --callgrind-out-file="$OUT/cg.lsp0" "$NNLINT" lsp >/dev/null 2>"$OUT/cg.lsp0.log" ||
@@ -234,8 +243,9 @@ row() { # label "median p90 min cpu" instructions
 }
 row "nnlint lsp: range edit in the last layer (incremental)" "$MS_range" "$I_range"
 row "nnlint lsp: range edit in the first layer (incremental)" "$MS_top" "$I_top"
+row "nnlint lsp: range edit in training: (incremental)" "$MS_train" "$I_train"
 row "nnlint lsp: whole text, edit in a layer (incremental)" "$MS_full" "$I_full"
-row "nnlint lsp: whole text, edit before layers: (full)" "$MS_whole" "$I_whole"
+row "nnlint lsp: whole text, top-level key added (full)" "$MS_whole" "$I_whole"
 printf '  %-56s %8s %8s %13s\n' "nnlint FILE (command line: start, rules, lint)" "$CLI_MS" "$CLI_CPU" "${I_CLI:--}"
 printf '  %-56s %8s %8s %13s\n' "bare libyaml event parse (a process)" "$BASE_MS" "$BASE_CPU" "${I_BASE:--}"
 set -- $MS_range

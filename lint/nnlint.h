@@ -167,9 +167,11 @@ int nnl_parse_yaml_spec(nnl_ctx *cx, nnl_doc *doc);
  * as read.  When the next text differs from the last one inside one item
  * of the block `layers:` list, nnl_parse_yaml_spec re-parses only that
  * item's lines and builds the model from the kept parts, the same model a
- * full parse builds; anything else is a full parse, which refills the
- * cache.  The cache owns the strings its models point to: it must outlive
- * every document parsed with it.  nnl_yaml_cache_free(NULL) is a no-op. */
+ * full parse builds (likewise inside one other top-level entry, such as
+ * `training:` or `inputs:`: only that entry's lines); anything else is a
+ * full parse, which refills the cache.  The cache owns the strings its
+ * models point to: it must outlive every document parsed with it.
+ * nnl_yaml_cache_free(NULL) is a no-op. */
 typedef struct nnl_yaml_cache nnl_yaml_cache;
 nnl_yaml_cache *nnl_yaml_cache_new(void);
 void nnl_yaml_cache_free(nnl_yaml_cache *c);

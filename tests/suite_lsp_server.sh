@@ -76,6 +76,15 @@ if [ "$ls_st" = 0 ] && [ -n "$ls_inc" ] && [ "$ls_inc" -ge 100 ] && grep -q '^se
 else
   fail "lsp server: 1000 random edits of a generated spec, incremental re-lint = whole re-lint" "status $ls_st; $(cat "$TMP/ls/self.out")" "$(head -c 3000 "$TMP/ls/self.err")"
 fi
+# edits in the other top-level entries (inputs:, outputs:, training:, ...)
+# are re-read alone too: "FILE: I of the O edits outside `layers:` incremental"
+ls_out=$(sed -n 's/^.*gen\.yaml: \([0-9]*\) of the \([0-9]*\) edits outside `layers:` incremental$/\1 \2/p' "$TMP/ls/self.out")
+ls_oi=${ls_out% *} ls_on=${ls_out#* }
+if [ "$ls_st" = 0 ] && [ -n "$ls_out" ] && [ "$ls_oi" -ge 60 ] && [ "$ls_on" -ge 100 ]; then
+  pass "lsp server: edits outside \`layers:\` re-lint incrementally ($ls_oi of $ls_on)"
+else
+  fail "lsp server: edits outside \`layers:\` re-lint incrementally" "status $ls_st; $(cat "$TMP/ls/self.out")"
+fi
 ls_files=$(find fixtures "$CORPUS" \( -name '*.yaml' -o -name '*.yml' \) -type f 2>/dev/null | sort | xargs grep -l 'layers' 2>/dev/null)
 # shellcheck disable=SC2086
 "$NNLINT" lsp --self-check --edits 60 --seed 3 $ls_files >"$TMP/ls/self2.out" 2>"$TMP/ls/self2.err"

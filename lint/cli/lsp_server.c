@@ -1634,7 +1634,9 @@ static int handle(server *s, json_t *msg) {
  * deleted, half-finished keys, lines deleted and duplicated, new layers,
  * broken YAML and the edit undone, anchors, tags, block scalars, document
  * markers, suppression comments, CR LF, non-ASCII and astral characters,
- * edits before `layers:` and in the last layer).  Each edit reaches the
+ * edits in the last layer, and in the other top-level sections: about
+ * 30% land before `layers:` or after the list, in `training:`, `inputs:`
+ * and the rest).  Each edit reaches the
  * document as the server gets it: a range in UTF-16 positions computed
  * here (applied by apply_change and checked against the byte splice), two
  * ranges in one change, or the whole text.  After each, the diagnostics of
@@ -1679,6 +1681,27 @@ static json_t *lsp_position(const char *t, size_t off) {
   return position(line, units);
 }
 
+/* Where the `layers:` list starting at lay ends in t: at the first later
+ * line starting at column 0 with something other than an item or a
+ * comment (the next top-level key), or at len. */
+static size_t list_end(const char *t, size_t len, const char *lay) {
+  size_t l0 = (size_t)(lay - t);
+  for (const char *q = memchr(lay, '\n', len - l0);
+       q && (size_t)(q - t) + 1 < len;
+       q = memchr(q + 1, '\n', len - (size_t)(q - t) - 1)) {
+    char c = q[1];
+    if (c != ' ' && c != '-' && c != '#' && c != '\n' && c != '\r')
+      return (size_t)(q - t) + 1;
+  }
+  return len;
+}
+
+/* Does byte at of t lie in a top-level section other than `layers:`? */
+static bool outside_layers(const char *t, size_t len, size_t at) {
+  const char *lay = memmem(t, len, "layers:", 7);
+  return lay && (at < (size_t)(lay - t) || at >= list_end(t, len, lay));
+}
+
 /* One random edit of t: replace bytes [*a, *b) by *ins (static text or
  * *own, which the caller frees). */
 static void random_edit(uint64_t *st, const char *t, size_t len, size_t *a,
@@ -1698,11 +1721,22 @@ static void random_edit(uint64_t *st, const char *t, size_t len, size_t *a,
       ", name: d2", "\r\n", "\r", "\"x\ny\"", "{type: Dense,\n    units: 3}",
       "<<: {units: 5}", ", kernel_initializer: zeros", ", units: -8",
       "layers:", "training: {optimizer: sgd}", "\u2028", "\xc2\x85",
+      "learning_rate: 0.01", "\n  epochs: 3", "\n  batch_size: 0", "adam",
+      "0.9", "\n  - {name: y, shape: [4]}", ", momentum: 1.5",
+      "\n  loss: categorical_crossentropy", "\n  optimizer:\n    type: Adam",
+      "\nclasses: 3\n", "\n  dataset_size: 100",
   };
   size_t nb = sizeof bits / sizeof *bits;
   const char *lay = memmem(t, len, "layers:", 7);
-  size_t from = lay && below(st, 10) < 8 ? (size_t)(lay - t) : 0;
+  size_t pick = below(st, 10), from = lay && pick < 5 ? (size_t)(lay - t) : 0;
   size_t at = char_start(t, len, from + below(st, len - from + 1));
+  if (lay && pick >= 5 && pick < 8) {
+    /* in another top-level section: before `layers:`, or after the list */
+    size_t l0 = (size_t)(lay - t), e0 = list_end(t, len, lay);
+    size_t span = l0 + (len - e0);
+    size_t r = below(st, span + 1);
+    at = char_start(t, len, r < l0 ? r : e0 + (r - l0));
+  }
   *own = NULL;
   *ins = "";
   *a = *b = at;
@@ -1858,7 +1892,7 @@ static int self_check(int argc, char **argv) {
     free(clean);
     free(src);
     uint64_t st = seed * UINT64_C(0x9E3779B97F4A7C15) + 1;
-    unsigned long n_inc = 0, n_bad = 0;
+    unsigned long n_inc = 0, n_bad = 0, n_out = 0, n_out_inc = 0;
     char *inc, *full, *prev = NULL;
     size_t prev_len = 0;
     bool broken = false; /* the last text got NN000 */
@@ -1889,6 +1923,7 @@ static int self_check(int argc, char **argv) {
         memcpy(prev, t, tl);
         prev_len = tl;
       }
+      bool out = outside_layers(t, tl, a);
       unsigned how = (unsigned)below(&st, 10); /* 0-2 whole, 3 two ranges */
       /* the text the edits make, byte by byte */
       nnl_buf want = {0};
@@ -1926,6 +1961,7 @@ static int self_check(int argc, char **argv) {
       const char *why = NULL;
       bool was_inc = d->yaml && nnl_yaml_cache_last(d->yaml, &why);
       if (was_inc) n_inc++;
+      if (out) n_out++, n_out_inc += was_inc;
       /* a text to go back from: broken, or one the cache cannot use */
       broken = strstr(full, "\"NN000\"") != NULL ||
                (d->yaml && !nnl_yaml_cache_ready(d->yaml));
@@ -1951,6 +1987,8 @@ static int self_check(int argc, char **argv) {
     free(prev);
     printf("%s: %lu edits, %lu incremental, %lu mismatches\n", argv[i], edits,
            n_inc, n_bad);
+    printf("%s: %lu of the %lu edits outside `layers:` incremental\n", argv[i],
+           n_out_inc, n_out);
     total += edits;
     total_inc += n_inc;
     total_bad += n_bad;

@@ -19,7 +19,8 @@
  *
  * Incremental re-parsing (nnl_yaml_cache, for the language server): the
  * tree and the layers as read are kept, and a text that changed inside
- * one item of `layers:` has only that item's lines read again (see "the
+ * one item of `layers:`, or inside one other top-level entry (`inputs:`,
+ * `training:`, ...), has only those lines read again (see "the
  * incremental state" below); the model built is the one a full parse
  * builds, which the differential check of `nnlint lsp --self-check`
  * tests.
@@ -1332,9 +1333,11 @@ static int resolve_ref(yp *p, htab *layer_names, nnl_model *m, ynode *v,
  * A full parse with a cache keeps, besides building the model, the node
  * tree of the text and, per item of the `layers` list, what read_layer
  * made of it.  A later text that differs
- * inside one item (not the last) re-reads that item's lines alone
- * (read_item), splices the new item into the tree, and builds the model
- * again from the tree, taking every layer from the cache. */
+ * inside one item re-reads that item's lines alone, splices the new item
+ * into the tree, and builds the model again from the tree, taking every
+ * layer from the cache; one that differs inside another top-level pair
+ * re-reads that pair's lines alone as a one-key mapping and splices its
+ * key and value in place of the old ones (entry_incremental). */
 typedef struct citem {
   ynode *node;     /* the item in the tree */
   uint32_t start;  /* byte offset of its first line: ` {col}- ` */
@@ -1343,6 +1346,13 @@ typedef struct citem {
   ynode *inputs;   /* its `inputs`, resolved on each build */
   uint32_t copies; /* 1 + repeats */
 } citem;
+
+/* One pair of the top-level mapping: its key (the value follows it) and
+ * the start of the key's line. */
+typedef struct centry {
+  ynode *key;
+  uint32_t start;
+} centry;
 
 /* Incremental attempts before the cache is renewed by a full parse: each
  * leaves the nodes and strings of the item it read (or of the one it
@@ -1371,6 +1381,12 @@ struct nnl_yaml_cache {
   uint32_t n_incr;   /* incremental parses since the last full one */
   bool last_incr;    /* the last parse was incremental */
   const char *why;   /* else why not */
+  /* the top-level pairs (empty: a change outside the layer items is a
+   * full parse): every key plain, at the start of its line */
+  NNL_ARRAY(centry) entries;
+  uint32_t layers_entry; /* the pair whose value is the layers list */
+  uint32_t etail;    /* where the last pair's lines end (UINT32_MAX:
+                        unknown) */
 };
 
 nnl_yaml_cache *nnl_yaml_cache_new(void) {
@@ -1386,6 +1402,7 @@ void nnl_yaml_cache_free(nnl_yaml_cache *c) {
   nnl_arena_free(&c->tree);
   nnl_array_free(&c->items);
   nnl_array_free(&c->fill);
+  nnl_array_free(&c->entries);
   ht_free(&c->names);
   free(c->text);
   free(c);
@@ -2209,7 +2226,214 @@ static void splice_item(nnl_yaml_cache *c, uint32_t k, ynode *it,
     move_layer(&c->items.items[j].l, delta);
   }
   if (c->tail != UINT32_MAX) c->tail += delta;
+  if (c->entries.len) { /* the top-level pairs after `layers` */
+    for (uint32_t j = c->layers_entry + 1; j < c->entries.len; j++)
+      c->entries.items[j].start += delta;
+    if (c->etail != UINT32_MAX) c->etail += delta;
+  }
   shift_nodes(c->root, &sh, 0);
+}
+
+/* The cache takes text t (tn bytes) as the one its state describes. */
+static void keep_text(yp *p, nnl_yaml_cache *c) {
+  const char *t = p->doc->src;
+  size_t tn = p->doc->len;
+  c->room = p->room;
+  c->room_left = p->room_left;
+  c->chunk = p->chunk;
+  if (tn > c->len || !c->text) {
+    free(c->text);
+    c->text = nnl_xmalloc(tn + 1);
+  }
+  memcpy(c->text, t, tn);
+  c->text[tn] = 0;
+  c->len = tn;
+  c->valid = true;
+}
+
+/* Where the lines of a pair whose value ends at byte from end: at the
+ * first later line that starts, past blanks, with something other than a
+ * comment at column 0 (a document marker), or at the end of src;
+ * UINT32_MAX when src does not end with a newline there. */
+static uint32_t pair_tail(const char *src, size_t len, size_t from) {
+  const char *nl = from <= len ? memchr(src + from, '\n', len - from) : NULL;
+  if (!nl) return UINT32_MAX;
+  for (size_t i = (size_t)(nl - src) + 1; i < len;) {
+    size_t j = i;
+    while (j < len && src[j] == ' ') j++;
+    if (j == i && src[j] != '\n' && src[j] != '#' && src[j] != '\r')
+      return (uint32_t)i;
+    nl = memchr(src + j, '\n', len - j);
+    if (!nl) return UINT32_MAX;
+    i = (size_t)(nl - src) + 1;
+  }
+  return (uint32_t)len;
+}
+
+/* After a usable full parse of src: the top-level pairs of c->root, when
+ * the root is a plain block mapping whose every key is a plain scalar at
+ * the start of its line (column 0); else none. */
+static void fill_entries(nnl_yaml_cache *c, const char *src, size_t len) {
+  c->entries.len = 0;
+  c->etail = UINT32_MAX;
+  c->layers_entry = UINT32_MAX;
+  ynode *r = c->root;
+  if (!r || r->kind != Y_MAP || r->flow || r->merges || r->tag != T_NONE ||
+      (r->n & 1) || !r->n)
+    return;
+  ynode *lv = NULL;
+  for (ynode *k = r->kids; k && k->next; k = k->next->next) {
+    uint32_t o = k->at.off;
+    if (k->kind != Y_SCALAR || !k->plain || k->tag != T_NONE ||
+        (o > 0 && src[o - 1] != '\n')) {
+      c->entries.len = 0;
+      return;
+    }
+    if (k->next == c->layers) c->layers_entry = c->entries.len;
+    centry *e = nnl_array_grow1(&c->entries);
+    e->key = k;
+    e->start = o;
+    lv = k->next;
+  }
+  if (c->layers_entry == UINT32_MAX) {
+    c->entries.len = 0;
+    return;
+  }
+  c->etail = pair_tail(src, len, (size_t)lv->at.off + lv->at.len);
+}
+
+/* Move the spans of n, its siblings after it and what they hold by delta
+ * (mod 2^32); the layer items (below `layers`) keep theirs, as in
+ * shift_nodes. */
+static void move_nodes(ynode *n, const ynode *layers, uint32_t delta,
+                       uint32_t depth) {
+  for (; n; n = n->next) {
+    n->at.off += delta;
+    if (n != layers && n->kind != Y_ALIAS && depth <= NNL_MAX_DEPTH)
+      move_nodes(n->kids, layers, delta, depth + 1);
+  }
+}
+
+/* Put key k and value v in place of top-level pair j of the cache; the
+ * old ones go to *ok, *ov (calling this again with them and delta negated
+ * undoes it).  The pair's lines changed their length by delta: what
+ * follows them moves, the layer items included when the pair is before
+ * the list. */
+static void splice_entry(nnl_yaml_cache *c, uint32_t j, ynode *k, ynode *v,
+                         uint32_t delta, ynode **ok, ynode **ov) {
+  ynode *r = c->root;
+  centry *e = &c->entries.items[j];
+  *ok = e->key;
+  *ov = e->key->next;
+  ynode *after = (*ov)->next;
+  if (j == 0) r->kids = k;
+  else c->entries.items[j - 1].key->next->next = k;
+  k->next = v;
+  v->next = after;
+  e->key = k;
+  if (r->size != SIZE_CAP) {
+    uint64_t sz = (uint64_t)r->size - (*ok)->size - (*ov)->size;
+    r->size = sat_add(sz, (uint64_t)k->size + v->size);
+  }
+  move_nodes(after, c->layers, delta, 1);
+  for (uint32_t i = j + 1; i < c->entries.len; i++)
+    c->entries.items[i].start += delta;
+  if (c->etail != UINT32_MAX) c->etail += delta; /* after the pair */
+  if (j < c->layers_entry) {
+    for (uint32_t i = 0; i < c->items.len; i++) {
+      c->items.items[i].start += delta;
+      move_layer(&c->items.items[i].l, delta);
+    }
+    if (c->tail != UINT32_MAX) c->tail += delta;
+  }
+  /* the root ends after the pair (and moves), or, a block mapping, with
+   * its last value when the pair is the last (the spans of the nodes of
+   * the layers list are not all kept up to date: only this one is used) */
+  uint32_t end = r->at.off + r->at.len;
+  if (j + 1 < c->entries.len) end += delta;
+  else end = v->at.off + v->at.len;
+  r->at.len = end > r->at.off ? end - r->at.off : 0;
+}
+
+/* The model of doc->src from the cache when the text differs from the
+ * cache's inside one top-level pair other than `layers` (bytes [pre, on -
+ * suf) of the old text replaced): that pair's lines are read alone, as a
+ * one-key mapping at column 0, must keep their key, and are spliced in;
+ * NULL then.  Else why not (the cache still describes its last text). */
+static const char *entry_incremental(yp *p, nnl_yaml_cache *c, size_t pre,
+                                     size_t suf) {
+  nnl_doc *doc = p->doc;
+  const char *t = doc->src;
+  size_t on = c->len, tn = doc->len;
+  uint32_t ne = c->entries.len;
+  if (!ne) return "the top-level keys are not plain keys at column 0";
+  uint32_t lo = 0, hi = ne;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (c->entries.items[mid].start <= pre) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo == 0) return "the change is before the first top-level key";
+  uint32_t j = lo - 1;
+  if (j == c->layers_entry)
+    return "the change is in `layers:` outside its items";
+  uint32_t start = c->entries.items[j].start;
+  uint32_t end = j + 1 < ne ? c->entries.items[j + 1].start : c->etail;
+  if (end == UINT32_MAX || end > on || end <= start)
+    return "the end of the top-level entry is not known";
+  if (on - suf >= end) return "the change crosses the end of a top-level entry";
+  c->n_incr++;
+  p->room = c->room;
+  p->room_left = c->room_left;
+  p->chunk = c->chunk;
+  uint32_t delta = (uint32_t)(tn - on); /* mod 2^32 */
+  size_t sl = (size_t)end + (tn - on) - start;
+  if (!item_text_ok(t + start, sl))
+    return "the entry's lines hold a line break, marker or BOM that needs "
+           "the whole text";
+  p->src = t + start;
+  p->len = sl;
+  p->base = start;
+  p->bom = 0;
+  p->utf16 = false;
+  p->ascii = all_ascii((const unsigned char *)p->src, sl);
+  p->ci = p->bi = 0;
+  p->item_mode = true;
+  p->depth0 = 0;
+  p->docs = 0;
+  p->root = NULL;
+  p->tree = &c->tree;
+  uint32_t specs = 0;
+  int rc = read_stream(p, &specs);
+  p->item_mode = false;
+  ht_free(&p->anchors);
+  p->src = t;
+  p->len = tn;
+  p->base = 0;
+  ynode *r = p->root;
+  if (rc < 0 || p->docs != 1 || !r)
+    return "the entry's lines are not plain YAML that parses alone";
+  if (r->kind != Y_MAP || r->flow || r->n != 2 || r->merges)
+    return "the change makes the entry's lines something else than one pair";
+  ynode *k = r->kids, *v = k->next, *was = c->entries.items[j].key;
+  if (k->kind != Y_SCALAR || !k->plain || k->at.off != start ||
+      strcmp(k->s, was->s) != 0)
+    return "the change touches a top-level key";
+  /* the value's end where a full parse puts it: an empty value ends
+   * where the next token starts, which the lines alone do not see */
+  if (v->kind == Y_SCALAR && v->at.len == 0)
+    return "the entry's value is empty";
+  ynode *ok, *ov;
+  splice_entry(c, j, k, v, delta, &ok, &ov);
+  p->names_kept = c->names_ok;
+  p->dirty = 0;
+  if (build_model(p, c->root) < 0) {
+    ynode *bk, *bv;
+    splice_entry(c, j, ok, ov, 0u - delta, &bk, &bv);
+    return "the model has a problem";
+  }
+  keep_text(p, c);
+  return NULL;
 }
 
 /* The model of doc->src from the cache, when the text differs from the
@@ -2233,7 +2457,8 @@ static const char *incremental(yp *p, nnl_yaml_cache *c) {
       if (c->items.items[mid].start <= pre) lo = mid + 1;
       else hi = mid;
     }
-    if (lo == 0) return "the change is before the first layer";
+    if (lo == 0 || (c->tail != UINT32_MAX && pre >= c->tail))
+      return entry_incremental(p, c, pre, suf);
     k = lo - 1;
     uint32_t end = k + 1 < n ? c->items.items[k + 1].start : c->tail;
     if (end == UINT32_MAX || end > on || end <= c->items.items[k].start)
@@ -2321,17 +2546,7 @@ static const char *incremental(yp *p, nnl_yaml_cache *c) {
     }
     return "the model has a problem";
   }
-  c->room = p->room;
-  c->room_left = p->room_left;
-  c->chunk = p->chunk;
-  if (tn > on || !c->text) {
-    free(c->text);
-    c->text = nnl_xmalloc(tn + 1);
-  }
-  memcpy(c->text, t, tn);
-  c->text[tn] = 0;
-  c->len = tn;
-  c->valid = true;
+  keep_text(p, c);
   return NULL;
 }
 
@@ -2426,6 +2641,8 @@ int nnl_parse_yaml_spec(nnl_ctx *cx, nnl_doc *doc) {
     c->fill.items = tmp.items, c->fill.len = 0, c->fill.cap = tmp.cap;
     c->col = c->fill_col;
     c->tail = usable ? list_tail(doc->src, doc->len, c) : UINT32_MAX;
+    if (usable) fill_entries(c, doc->src, doc->len);
+    else c->entries.len = 0;
     if (usable) {
       free(c->text);
       c->text = nnl_xmalloc(doc->len + 1);

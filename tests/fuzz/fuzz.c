@@ -180,3 +180,60 @@ size_t fz_lint_with(const fz_opts *o, const char *name, nnl_format fmt,
   nnl_doc_free(doc);
   return nd;
 }
+
+char *fz_lint_json(nnl_yaml_cache *c, const char *name, const uint8_t *data,
+                   size_t size) {
+  nnl_ruleset *rs = fz_builtin_rules();
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", fz_tmpdir(), name);
+  nnl_ctx cx = {0};
+  cx.rules = rs;
+  cx.fail_on = NNL_SEV_WARNING;
+  char *src = malloc(size + 1);
+  if (!src) nnl_oom();
+  if (size) memcpy(src, data, size);
+  src[size] = '\0';
+  nnl_doc *doc = nnl_doc_new(path, src, size);
+  doc->format = NNL_FMT_YAML_SPEC;
+  doc->yaml_cache = c;
+  nnl_frontend_run(&cx, doc);
+  nnl_suppress_attach(doc, NULL, NULL);
+  if (!doc->skipped && !doc->failed) {
+    nnl_engine_run(&cx, doc);
+    nnl_suppress_finish(&cx, doc);
+  }
+  char *buf = NULL;
+  size_t n = 0;
+  FILE *out = open_memstream(&buf, &n);
+  if (!out) nnl_oom();
+  nnl_reporter *r = nnl_reporter_new(NNL_OUT_JSON, out, false);
+  nnl_reporter_set_rules(r, rs);
+  nnl_reporter_doc(r, doc);
+  nnl_reporter_finish(r);
+  fclose(out);
+  nnl_suppress_free(doc);
+  nnl_doc_free(doc);
+  return buf;
+}
+
+size_t fz_yaml_fill(nnl_yaml_cache *c, const char *name, const uint8_t *data,
+                  size_t size) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", fz_tmpdir(), name);
+  nnl_ctx cx = {0};
+  cx.rules = fz_builtin_rules();
+  cx.fail_on = NNL_SEV_WARNING;
+  char *src = malloc(size + 1);
+  if (!src) nnl_oom();
+  if (size) memcpy(src, data, size);
+  src[size] = '\0';
+  nnl_doc *doc = nnl_doc_new(path, src, size);
+  doc->format = NNL_FMT_YAML_SPEC;
+  doc->yaml_cache = c;
+  nnl_frontend_run(&cx, doc);
+  size_t n = 0;
+  for (uint32_t i = 0; i < doc->models.len; i++)
+    n += doc->models.items[i]->layers.len;
+  nnl_doc_free(doc);
+  return n;
+}

@@ -50,6 +50,20 @@ size_t fz_lint_with(const fz_opts *o, const char *name, nnl_format fmt,
 size_t fz_lint(nnl_ruleset *rs, const char *name, nnl_format fmt,
                const uint8_t *data, size_t size);
 
+/* Lint data[0..size) as the YAML spec name with the built-in rules, as
+ * the language server does: through cache c when not NULL (parsing only
+ * what changed since the last text linted with c), and return the
+ * findings as the JSON reporter prints them (malloc'd: the caller frees
+ * it).  The document is freed before the call returns. */
+char *fz_lint_json(nnl_yaml_cache *c, const char *name, const uint8_t *data,
+                   size_t size);
+
+/* Parse data[0..size) as the YAML spec name through cache c, front end
+ * only: what a first lint leaves in c, without the rules and reports.
+ * Returns the number of layers the models have (repeats expanded). */
+size_t fz_yaml_fill(nnl_yaml_cache *c, const char *name, const uint8_t *data,
+                  size_t size);
+
 /* A small valid nnlint YAML spec touching most IR fields, for targets that
  * fuzz something other than a model (rules, config). */
 extern const char fz_sample_spec[];

@@ -7,6 +7,7 @@ BEGIN {
   print "# générée: spec with every layer field"
   print "name: mixed-😀\ntask: classification\nclasses: 10"
   print "inputs:\n  - {name: x, shape: [32, 32, 3], dtype: uint8, range: [0, 255], kind: image}"
+  print "outputs:\n  - name: y\n    layer: out\n    normalize: standardize\n# the layers"
   print "layers:"
   for (i = 0; i < n; i++) {
     k = i % 12
@@ -24,5 +25,5 @@ BEGIN {
     else printf "  -   {type: ReLU}\n\n"
   }
   print "  - {type: Dense, name: out, units: 10, activation: relu}"
-  print "training:\n  optimizer: {type: SGD, learning_rate: 0.5, momentum: 0.9}\n  loss: mse\n  metrics: [mean_squared_error]\n  batch_size: 32\n  epochs: 5"
+  print "training:\n  optimizer: {type: SGD, learning_rate: 0.5, momentum: 0.9}\n  loss: mse\n  metrics: [mean_squared_error]\n  batch_size: 32\n  epochs: 5\n  validation_split: 0.1\n  augmentation: [random_flip]\ndataset_size: 60000"
 }
