@@ -2355,6 +2355,41 @@ static void splice_entry(nnl_yaml_cache *c, uint32_t j, ynode *k, ynode *v,
   r->at.len = end > r->at.off ? end - r->at.off : 0;
 }
 
+/* Read the lines t[start, start + sl) of the whole text t alone (one
+ * layer item or top-level entry of the cached text), into the cache's
+ * tree, with the whole text's positions; depth0: the collections open
+ * around them.  Returns the root read, or NULL when the lines are not one
+ * plain YAML document.  p keeps reading those lines (scalars, positions)
+ * until read_whole. */
+static ynode *read_alone(yp *p, nnl_yaml_cache *c, const char *t,
+                         uint32_t start, size_t sl, uint32_t depth0) {
+  p->src = t + start;
+  p->len = sl;
+  p->base = start;
+  p->bom = 0;
+  p->utf16 = false;
+  p->ascii = all_ascii((const unsigned char *)p->src, sl);
+  p->ci = p->bi = 0;
+  p->item_mode = true;
+  p->depth0 = depth0;
+  p->docs = 0;
+  p->root = NULL;
+  p->tree = &c->tree;
+  uint32_t specs = 0;
+  int rc = read_stream(p, &specs);
+  p->item_mode = false;
+  p->depth0 = 0;
+  ht_free(&p->anchors);
+  return rc < 0 || p->docs != 1 ? NULL : p->root;
+}
+
+/* p reads the whole text t (tn bytes) again. */
+static void read_whole(yp *p, const char *t, size_t tn) {
+  p->src = t;
+  p->len = tn;
+  p->base = 0;
+}
+
 /* The model of doc->src from the cache when the text differs from the
  * cache's inside one top-level pair other than `layers` (bytes [pre, on -
  * suf) of the old text replaced): that pair's lines are read alone, as a
@@ -2391,27 +2426,9 @@ static const char *entry_incremental(yp *p, nnl_yaml_cache *c, size_t pre,
   if (!item_text_ok(t + start, sl))
     return "the entry's lines hold a line break, marker or BOM that needs "
            "the whole text";
-  p->src = t + start;
-  p->len = sl;
-  p->base = start;
-  p->bom = 0;
-  p->utf16 = false;
-  p->ascii = all_ascii((const unsigned char *)p->src, sl);
-  p->ci = p->bi = 0;
-  p->item_mode = true;
-  p->depth0 = 0;
-  p->docs = 0;
-  p->root = NULL;
-  p->tree = &c->tree;
-  uint32_t specs = 0;
-  int rc = read_stream(p, &specs);
-  p->item_mode = false;
-  ht_free(&p->anchors);
-  p->src = t;
-  p->len = tn;
-  p->base = 0;
-  ynode *r = p->root;
-  if (rc < 0 || p->docs != 1 || !r)
+  ynode *r = read_alone(p, c, t, start, sl, 0);
+  read_whole(p, t, tn);
+  if (!r)
     return "the entry's lines are not plain YAML that parses alone";
   if (r->kind != Y_MAP || r->flow || r->n != 2 || r->merges)
     return "the change makes the entry's lines something else than one pair";
@@ -2484,26 +2501,9 @@ static const char *incremental(yp *p, nnl_yaml_cache *c) {
     if (!item_text_ok(t + start, sl))
       return "the layer's lines hold a line break, marker or BOM that needs "
              "the whole text";
-    /* the item's lines, alone */
-    p->src = t + start;
-    p->len = sl;
-    p->base = start;
-    p->bom = 0;
-    p->utf16 = false;
-    p->ascii = all_ascii((const unsigned char *)p->src, sl);
-    p->ci = p->bi = 0;
-    p->item_mode = true;
-    p->depth0 = c->layers->depth;
-    p->docs = 0;
-    p->root = NULL;
-    p->tree = &c->tree;
-    uint32_t specs = 0;
-    int rc = read_stream(p, &specs);
-    p->item_mode = false;
-    p->depth0 = 0;
-    ht_free(&p->anchors);
-    ynode *r = p->root;
-    if (rc < 0 || p->docs != 1 || !r)
+    /* the item's lines, alone (p reads them until the splice) */
+    ynode *r = read_alone(p, c, t, start, sl, c->layers->depth);
+    if (!r)
       return "the layer's lines are not plain YAML that parses alone";
     if (r->kind != Y_SEQ || r->flow || r->n != 1)
       return "the change makes the layer's lines something else than one item";
@@ -2531,9 +2531,7 @@ static const char *incremental(yp *p, nnl_yaml_cache *c) {
                     was->state == l.name.state &&
                     (was->state != NNL_KNOWN || strcmp(was->s, l.name.s) == 0);
     splice_item(c, k, it, &with, &old, end, delta);
-    p->src = t;
-    p->len = tn;
-    p->base = 0;
+    read_whole(p, t, tn);
   }
   if (k == UINT32_MAX) p->names_kept = c->names_ok;
   p->dirty = k == UINT32_MAX ? 0 : k;

@@ -107,10 +107,10 @@ const char *fz_tmpdir(void) {
   return dir;
 }
 
-/* Print doc in format f into a memory buffer, and throw the buffer away.
- * rs: the rules SARIF describes (NULL: only those with findings). */
-static void report_as(nnl_output_format f, const nnl_ruleset *rs,
-                      nnl_doc *doc, bool color) {
+/* doc printed in format f, as a heap string.  rs: the rules SARIF
+ * describes (NULL: only those with findings). */
+static char *report_str(nnl_output_format f, const nnl_ruleset *rs,
+                        nnl_doc *doc, bool color) {
   char *buf = NULL;
   size_t n = 0;
   FILE *out = open_memstream(&buf, &n);
@@ -120,7 +120,13 @@ static void report_as(nnl_output_format f, const nnl_ruleset *rs,
   nnl_reporter_doc(r, doc);
   nnl_reporter_finish(r);
   fclose(out);
-  free(buf);
+  return buf;
+}
+
+/* Print doc in format f into memory, and throw the text away. */
+static void report_as(nnl_output_format f, const nnl_ruleset *rs,
+                      nnl_doc *doc, bool color) {
+  free(report_str(f, rs, doc, color));
 }
 
 size_t fz_lint(nnl_ruleset *rs, const char *name, nnl_format fmt,
@@ -202,15 +208,7 @@ char *fz_lint_json(nnl_yaml_cache *c, const char *name, const uint8_t *data,
     nnl_engine_run(&cx, doc);
     nnl_suppress_finish(&cx, doc);
   }
-  char *buf = NULL;
-  size_t n = 0;
-  FILE *out = open_memstream(&buf, &n);
-  if (!out) nnl_oom();
-  nnl_reporter *r = nnl_reporter_new(NNL_OUT_JSON, out, false);
-  nnl_reporter_set_rules(r, rs);
-  nnl_reporter_doc(r, doc);
-  nnl_reporter_finish(r);
-  fclose(out);
+  char *buf = report_str(NNL_OUT_JSON, rs, doc, false);
   nnl_suppress_free(doc);
   nnl_doc_free(doc);
   return buf;
