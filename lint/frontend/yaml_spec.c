@@ -1182,6 +1182,15 @@ static int size_arg_pair(yp *p, void *obj, const char *key, ynode *v) {
 
 static int read_layer(yp *p, ynode *item, lspec *ls, int depth);
 
+/* An empty layer spec reading into *l with side facts in *sd. */
+static void lspec_init(lspec *ls, nnl_layer *l, lside *sd) {
+  memset(l, 0, sizeof *l);
+  memset(sd, 0, sizeof *sd);
+  memset(ls, 0, sizeof *ls);
+  ls->l = l;
+  ls->side = sd;
+}
+
 /* A wrapper (Bidirectional, TimeDistributed) with a `layer:` mapping is
  * the layer it wraps, as in Keras: Bidirectional(LSTM(64)) is an LSTM
  * weight layer (with merge_mode concat, the default, its output has twice
@@ -1192,11 +1201,7 @@ static int read_wrapped(yp *p, lspec *ls, ynode *inner, int depth) {
   nnl_layer il;
   lside is;
   lspec ils;
-  memset(&il, 0, sizeof il);
-  memset(&is, 0, sizeof is);
-  memset(&ils, 0, sizeof ils);
-  ils.l = &il;
-  ils.side = &is;
+  lspec_init(&ils, &il, &is);
   TRY(read_layer(p, inner, &ils, depth + 1));
   if (il.op == NNL_OP_OPAQUE) return 0;
   nnl_layer *l = ls->l;
@@ -2514,11 +2519,7 @@ static const char *incremental(yp *p, nnl_yaml_cache *c) {
     nnl_layer l;
     lside sd;
     lspec ls;
-    memset(&l, 0, sizeof l);
-    memset(&sd, 0, sizeof sd);
-    memset(&ls, 0, sizeof ls);
-    ls.l = &l;
-    ls.side = &sd;
+    lspec_init(&ls, &l, &sd);
     if (read_layer(p, it, &ls, 0) < 0) return "the layer has a problem";
     /* splice it in, and move what follows */
     citem with = {.start = start, .l = l, .inputs = sd.inputs,

@@ -187,14 +187,14 @@ size_t fz_lint_with(const fz_opts *o, const char *name, nnl_format fmt,
   return nd;
 }
 
-char *fz_lint_json(nnl_yaml_cache *c, const char *name, const uint8_t *data,
-                   size_t size) {
-  nnl_ruleset *rs = fz_builtin_rules();
+/* data as a YAML spec named name (in fz_tmpdir) through the front end,
+ * with cache c (may be NULL) and the built-in rules in *cx. */
+static nnl_doc *yaml_parsed(nnl_yaml_cache *c, const char *name,
+                            const uint8_t *data, size_t size, nnl_ctx *cx) {
   char path[512];
   snprintf(path, sizeof path, "%s/%s", fz_tmpdir(), name);
-  nnl_ctx cx = {0};
-  cx.rules = rs;
-  cx.fail_on = NNL_SEV_WARNING;
+  cx->rules = fz_builtin_rules();
+  cx->fail_on = NNL_SEV_WARNING;
   char *src = malloc(size + 1);
   if (!src) nnl_oom();
   if (size) memcpy(src, data, size);
@@ -202,7 +202,15 @@ char *fz_lint_json(nnl_yaml_cache *c, const char *name, const uint8_t *data,
   nnl_doc *doc = nnl_doc_new(path, src, size);
   doc->format = NNL_FMT_YAML_SPEC;
   doc->yaml_cache = c;
-  nnl_frontend_run(&cx, doc);
+  nnl_frontend_run(cx, doc);
+  return doc;
+}
+
+char *fz_lint_json(nnl_yaml_cache *c, const char *name, const uint8_t *data,
+                   size_t size) {
+  nnl_ruleset *rs = fz_builtin_rules();
+  nnl_ctx cx = {0};
+  nnl_doc *doc = yaml_parsed(c, name, data, size, &cx);
   nnl_suppress_attach(doc, NULL, NULL);
   if (!doc->skipped && !doc->failed) {
     nnl_engine_run(&cx, doc);
@@ -216,19 +224,8 @@ char *fz_lint_json(nnl_yaml_cache *c, const char *name, const uint8_t *data,
 
 size_t fz_yaml_fill(nnl_yaml_cache *c, const char *name, const uint8_t *data,
                   size_t size) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", fz_tmpdir(), name);
   nnl_ctx cx = {0};
-  cx.rules = fz_builtin_rules();
-  cx.fail_on = NNL_SEV_WARNING;
-  char *src = malloc(size + 1);
-  if (!src) nnl_oom();
-  if (size) memcpy(src, data, size);
-  src[size] = '\0';
-  nnl_doc *doc = nnl_doc_new(path, src, size);
-  doc->format = NNL_FMT_YAML_SPEC;
-  doc->yaml_cache = c;
-  nnl_frontend_run(&cx, doc);
+  nnl_doc *doc = yaml_parsed(c, name, data, size, &cx);
   size_t n = 0;
   for (uint32_t i = 0; i < doc->models.len; i++)
     n += doc->models.items[i]->layers.len;
