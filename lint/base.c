@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,20 +233,18 @@ bool nnl_name_eq(const char *a, const char *b) {
 }
 
 /* ---- Files ---- */
-/* A regular file: one buffer of its fstat size, filled by read() straight
- * from the kernel (no stdio copy, no regrowth).  Returns 1 when f is not a
- * regular file or changed size while read (the caller then streams it),
- * 0 on success, -1 with errno set. */
-static int read_regular(FILE *f, char **buf, size_t *len, size_t max) {
-  int fd = fileno(f);
-  struct stat st;
-  if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0)
-    return 1;
-  if ((uint64_t)st.st_size > max) {
+/* A regular file of st's size: one buffer, filled by read() straight from
+ * the kernel (no stdio copy, no regrowth).  Returns 1 when fd is not a
+ * regular file or changed size while read (the caller then streams it from
+ * the start), 0 on success, -1 with errno set. */
+static int read_regular(int fd, const struct stat *st, char **buf, size_t *len,
+                        size_t max) {
+  if (!S_ISREG(st->st_mode) || st->st_size < 0) return 1;
+  if ((uint64_t)st->st_size > max) {
     errno = EFBIG;
     return -1;
   }
-  size_t size = (size_t)st.st_size, got = 0;
+  size_t size = (size_t)st->st_size, got = 0;
   char *p = nnl_xmalloc(size + 1);
   while (got < size) {
     ssize_t r = read(fd, p + got, size - got);
@@ -277,39 +276,45 @@ static int read_regular(FILE *f, char **buf, size_t *len, size_t max) {
   return 0;
 }
 
-int nnl_read_file(const char *path, char **buf, size_t *len, size_t max) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  if (!f) return -1;
-  if (f != stdin) {
-    int rc = read_regular(f, buf, len, max);
-    if (rc <= 0) {
-      int e = errno;
-      fclose(f);
-      errno = e;
-      return rc;
-    }
+int nnl_read_fd(int fd, const struct stat *st, char **buf, size_t *len,
+                size_t max) {
+  struct stat own;
+  if (!st && fstat(fd, &own) == 0) st = &own;
+  if (st) {
+    int rc = read_regular(fd, st, buf, len, max);
+    if (rc <= 0) return rc;
   }
   nnl_buf b = {0};
   char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    if (b.len + n > max) {
-      if (f != stdin) fclose(f);
+  for (;;) {
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      nnl_buf_free(&b);
+      errno = EIO;
+      return -1;
+    }
+    if (n == 0) break;
+    if (b.len + (size_t)n > max) {
       nnl_buf_free(&b);
       errno = EFBIG;
       return -1;
     }
-    nnl_buf_put(&b, chunk, n);
-  }
-  int err = ferror(f);
-  if (f != stdin) fclose(f);
-  if (err) {
-    nnl_buf_free(&b);
-    errno = EIO;
-    return -1;
+    nnl_buf_put(&b, chunk, (size_t)n);
   }
   if (!b.s) nnl_buf_put(&b, "", 0);
   *buf = b.s;
   *len = b.len;
   return 0;
+}
+
+int nnl_read_file(const char *path, char **buf, size_t *len, size_t max) {
+  if (strcmp(path, "-") == 0) return nnl_read_fd(STDIN_FILENO, NULL, buf, len, max);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  int rc = nnl_read_fd(fd, NULL, buf, len, max);
+  int e = errno;
+  close(fd);
+  errno = e;
+  return rc;
 }

@@ -108,5 +108,11 @@ bool nnl_name_eq(const char *a, const char *b);
 /* Read a whole file.  Returns 0 and a malloc'd buffer (NUL-terminated, the
  * NUL not counted in *len), or -1 with errno set. */
 int nnl_read_file(const char *path, char **buf, size_t *len, size_t max);
+/* The same from an open descriptor, read from its current position; st is
+ * its fstat when the caller has it (else NULL).  A regular file is read
+ * in one buffer of its size, anything else streamed. */
+struct stat;
+int nnl_read_fd(int fd, const struct stat *st, char **buf, size_t *len,
+                size_t max);
 
 #endif

@@ -97,64 +97,80 @@ static const char *show_size(size_t n, char *buf, size_t cap) {
   return buf;
 }
 
+/* The error of a failed read (errno set): too large, or unreadable. */
+static void read_failed(nnl_error *err, const char *shown_path, size_t max) {
+  char shown[32];
+  if (errno == EFBIG)
+    nnl_error_set(err, shown_path, 0, 0,
+                  "file too large (more than %s; see --max-file-size)",
+                  show_size(max, shown, sizeof shown));
+  else
+    nnl_error_set(err, shown_path, 0, 0, "cannot read: %s", strerror(errno));
+}
+
 nnl_doc *nnl_doc_open(const char *path, const char *fmt_path, nnl_error *err) {
   bool is_stdin = strcmp(path, "-") == 0;
   nnl_format f = nnl_detect_format(fmt_path ? fmt_path : path, NULL, 0);
   size_t max = max_file_size ? max_file_size : NNL_MAX_FILE_SIZE;
   char shown[32];
-  if (!is_stdin) {
-    struct stat st;
-    if (stat(path, &st) != 0) {
-      nnl_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
-      return NULL;
-    }
-    if (S_ISDIR(st.st_mode)) {
-      nnl_error_set(err, path, 0, 0, "is a directory");
-      return NULL;
-    }
-    bool map = f == NNL_FMT_ONNX && S_ISREG(st.st_mode);
-    if (map && !max_file_size) max = NNL_MAX_MAPPED_SIZE;
-    if (st.st_size < 0 || (uintmax_t)st.st_size > max) {
-      nnl_error_set(err, path, 0, 0,
-                    "file too large (%lld bytes, limit %s; see "
-                    "--max-file-size)",
-                    (long long)st.st_size, show_size(max, shown, sizeof shown));
-      return NULL;
-    }
-    if (map) {
-      /* Binary models are read in place: tensor data is never copied. */
-      int fd = open(path, O_RDONLY);
-      if (fd < 0) {
-        nnl_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
-        return NULL;
-      }
-      void *p = NULL;
-      if (st.st_size > 0) {
-        p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (p == MAP_FAILED) {
-          nnl_error_set(err, path, 0, 0, "cannot map: %s", strerror(errno));
-          close(fd);
-          return NULL;
-        }
-      }
-      close(fd);
-      nnl_doc *d = nnl_doc_new(path, p ? p : (char *)"", (size_t)st.st_size);
-      d->mapped = p != NULL;
-      if (!p) d->src = nnl_xstrdup("");
-      d->format = f;
-      return d;
-    }
-  }
   char *buf;
   size_t len;
-  if (nnl_read_file(path, &buf, &len, max) != 0) {
-    if (errno == EFBIG)
-      nnl_error_set(err, is_stdin ? "<stdin>" : path, 0, 0,
-                    "file too large (more than %s; see --max-file-size)",
-                    show_size(max, shown, sizeof shown));
-    else
-      nnl_error_set(err, is_stdin ? "<stdin>" : path, 0, 0, "cannot read: %s",
-                    strerror(errno));
+  if (is_stdin) {
+    if (nnl_read_fd(STDIN_FILENO, NULL, &buf, &len, max) != 0) {
+      read_failed(err, "<stdin>", max);
+      return NULL;
+    }
+    nnl_doc *d = nnl_doc_new(path, buf, len);
+    d->format = f;
+    return d;
+  }
+  /* one open and one fstat: the descriptor's own facts, not the path's */
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    nnl_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
+    if (fd >= 0) close(fd);
+    return NULL;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    nnl_error_set(err, path, 0, 0, "is a directory");
+    close(fd);
+    return NULL;
+  }
+  bool map = f == NNL_FMT_ONNX && S_ISREG(st.st_mode);
+  if (map && !max_file_size) max = NNL_MAX_MAPPED_SIZE;
+  if (st.st_size < 0 || (uintmax_t)st.st_size > max) {
+    nnl_error_set(err, path, 0, 0,
+                  "file too large (%lld bytes, limit %s; see "
+                  "--max-file-size)",
+                  (long long)st.st_size, show_size(max, shown, sizeof shown));
+    close(fd);
+    return NULL;
+  }
+  if (map) {
+    /* Binary models are read in place: tensor data is never copied. */
+    void *p = NULL;
+    if (st.st_size > 0) {
+      p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p == MAP_FAILED) {
+        nnl_error_set(err, path, 0, 0, "cannot map: %s", strerror(errno));
+        close(fd);
+        return NULL;
+      }
+    }
+    close(fd);
+    nnl_doc *d = nnl_doc_new(path, p ? p : (char *)"", (size_t)st.st_size);
+    d->mapped = p != NULL;
+    if (!p) d->src = nnl_xstrdup("");
+    d->format = f;
+    return d;
+  }
+  int rc = nnl_read_fd(fd, &st, &buf, &len, max);
+  int e = errno;
+  close(fd);
+  if (rc != 0) {
+    errno = e;
+    read_failed(err, path, max);
     return NULL;
   }
   nnl_doc *d = nnl_doc_new(path, buf, len);
@@ -162,18 +178,21 @@ nnl_doc *nnl_doc_open(const char *path, const char *fmt_path, nnl_error *err) {
   return d;
 }
 
-/* The byte offset of every line start (memchr finds the newlines). */
+/* The byte offset of every line start, in one pass (memchr finds the
+ * newlines; the table starts at one line per 32 bytes and grows). */
 static void build_lines(nnl_doc *d) {
   const char *s = d->src, *end = s + d->len, *q;
-  uint32_t n = 1;
+  size_t cap = d->len / 32 + 16;
+  if (cap > (size_t)UINT32_MAX) cap = UINT32_MAX;
+  uint32_t *ls = nnl_xmalloc(sizeof *ls * cap);
+  uint32_t n = 0;
+  ls[n++] = 0;
   if (d->len)
-    for (q = s; (q = memchr(q, '\n', (size_t)(end - q))); q++) n++;
-  d->line_starts = nnl_xmalloc(sizeof *d->line_starts * n);
-  d->line_starts[0] = 0;
-  n = 1;
-  if (d->len)
-    for (q = s; (q = memchr(q, '\n', (size_t)(end - q))); q++)
-      d->line_starts[n++] = (uint32_t)(q - s) + 1;
+    for (q = s; (q = memchr(q, '\n', (size_t)(end - q))); q++) {
+      if (n == cap) ls = nnl_xrealloc(ls, sizeof *ls * (cap *= 2));
+      ls[n++] = (uint32_t)(q - s) + 1;
+    }
+  d->line_starts = ls;
   d->n_lines = n;
 }
 

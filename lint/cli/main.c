@@ -733,8 +733,14 @@ static void add_file(cli *c, const char *path, bool from_walk) {
   free(abs);
 }
 
+/* A folder entry: its name and, when readdir knows it, its type. */
+typedef struct dent {
+  char *name;
+  unsigned char type; /* DT_REG, DT_DIR, ...; DT_UNKNOWN: ask lstat */
+} dent;
+
 static int by_name(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+  return strcmp(((const dent *)a)->name, ((const dent *)b)->name);
 }
 
 static bool skipped_name(const char *name) {
@@ -752,11 +758,13 @@ static void walk(cli *c, const char *dir, int depth) {
     add_unreadable(c, dir, msg);
     return;
   }
-  NNL_ARRAY(char *) names = {0};
+  NNL_ARRAY(dent) names = {0};
   struct dirent *e;
   while ((e = readdir(d)) != NULL) {
     if (skipped_name(e->d_name)) continue;
-    nnl_array_push(&names, nnl_xstrdup(e->d_name));
+    dent *de = nnl_array_grow1(&names);
+    de->name = nnl_xstrdup(e->d_name);
+    de->type = e->d_type;
   }
   closedir(d);
   if (names.len) qsort(names.items, names.len, sizeof *names.items, by_name);
@@ -766,10 +774,17 @@ static void walk(cli *c, const char *dir, int depth) {
       nnl_buf_puts(&b, dir);
       if (b.len && b.s[b.len - 1] != '/') nnl_buf_putc(&b, '/');
     }
-    nnl_buf_puts(&b, names.items[i]);
+    nnl_buf_puts(&b, names.items[i].name);
     const char *path = nnl_buf_str(&b);
     struct stat st;
-    if (lstat(path, &st) != 0) {
+    /* readdir's type saves an lstat per file where the file system gives
+     * it (symbolic links and unknown types are still looked at) */
+    unsigned char t = names.items[i].type;
+    if (t == DT_REG || t == DT_DIR) {
+      memset(&st, 0, sizeof st);
+      st.st_mode = t == DT_REG ? S_IFREG : S_IFDIR;
+    }
+    if (t != DT_REG && t != DT_DIR && lstat(path, &st) != 0) {
       char msg[512];
       snprintf(msg, sizeof msg, "cannot read: %s", strerror(errno));
       add_unreadable(c, path, msg);
@@ -789,7 +804,7 @@ static void walk(cli *c, const char *dir, int depth) {
       note(c, "%s: skipped: not a regular file", path);
     }
     nnl_buf_free(&b);
-    free(names.items[i]);
+    free(names.items[i].name);
   }
   nnl_array_free(&names);
 }
