@@ -129,7 +129,8 @@ static void parse_comment(nnl_suppress *s, nnl_doc *doc, uint32_t off,
   else if (!(wl == 7 && memcmp(src + w, "disable", 7) == 0)) {
     d->problem = P_UNKNOWN;
     d->word = nnl_arena_strndup(&doc->arena, src + w, wl ? wl : 0);
-    return;
+    /* a misspelt word: its ids still serve the fix */
+    if (p >= end || src[p] != '=') return;
   }
   if (p >= end || src[p] != '=') { /* "disable -- reason" is still bare */
     d->problem = P_NO_IDS;
@@ -159,6 +160,7 @@ static void parse_comment(nnl_suppress *s, nnl_doc *doc, uint32_t off,
     d->n_ids = ids.len;
   }
   nnl_array_free(&ids);
+  if (d->problem) return;
   if (!d->n_ids) {
     d->problem = P_NO_IDS;
     return;
@@ -412,6 +414,48 @@ static bool rule_active(nnl_ctx *cx, const char *id) {
          nnl_rule_info_of(r)->severity != NNL_SEV_NONE;
 }
 
+/* Does the id list ids (n entries) hold id? */
+static bool has_id(const char *const *ids, uint32_t n, const char *id) {
+  for (uint32_t i = 0; i < n; i++)
+    if (strcmp(ids[i], id) == 0) return true;
+  return false;
+}
+
+/* The fix of a malformed directive d, written the way it would work: the
+ * ids it names, else those of the findings where it applies (the comment is
+ * not obeyed, so they are all reported), else a placeholder. */
+static const char *bad_fix(nnl_doc *doc, const directive *d, const char *kind,
+                           nnl_buf *out) {
+  enum { MAX_IDS = 8 };
+  const char *ids[MAX_IDS];
+  uint32_t n = 0;
+  for (uint32_t k = 0; k < d->n_ids && n < MAX_IDS; k++)
+    if (!has_id(ids, n, d->ids[k].id)) ids[n++] = d->ids[k].id;
+  bool own = n > 0;
+  for (uint32_t k = 0; !own && k < doc->diags.len; k++) {
+    const nnl_diag *g = &doc->diags.items[k];
+    if (strcmp(g->rule, "NN000") == 0 ||
+        strcmp(g->rule, NNL_RULE_BAD_SUPPRESSION) == 0 ||
+        strcmp(g->rule, NNL_RULE_UNUSED_SUPPRESSION) == 0)
+      continue;
+    uint32_t line = 0, col;
+    nnl_doc_position(doc, g->span.off, &line, &col);
+    if ((d->file || line == d->line) && !has_id(ids, n, g->rule) && n < MAX_IDS)
+      ids[n++] = g->rule;
+  }
+  out->len = 0;
+  nnl_buf_puts(out, "name the rules it disables: # nnlint: ");
+  nnl_buf_puts(out, kind);
+  nnl_buf_putc(out, '=');
+  if (!n) nnl_buf_puts(out, "NNxxx");
+  for (uint32_t k = 0; k < n; k++) {
+    if (k) nnl_buf_putc(out, ',');
+    nnl_buf_puts(out, ids[k]);
+  }
+  nnl_buf_puts(out, " -- reason");
+  return nnl_buf_str(out);
+}
+
 void nnl_suppress_finish(nnl_ctx *cx, nnl_doc *doc) {
   nnl_suppress *s = doc->suppress;
   if (!s || !s->d.len || doc->failed || doc->skipped || !cx->rules) return;
@@ -420,28 +464,28 @@ void nnl_suppress_finish(nnl_ctx *cx, nnl_doc *doc) {
   nnl_severity bad = meta_severity(cx, NNL_RULE_BAD_SUPPRESSION, &bad_name);
   nnl_severity unused =
       meta_severity(cx, NNL_RULE_UNUSED_SUPPRESSION, &unused_name);
-  const char *bad_fix = "name the rules it disables: "
-                        "# nnlint: disable=NN005 -- reason";
+  nnl_buf fix = {0};
   for (uint32_t i = 0; i < s->d.len; i++) {
     directive *d = &s->d.items[i];
     const char *kind = d->file ? "disable-file" : "disable";
     switch (d->problem) {
     case P_NO_IDS:
       nnl_report(cx, doc, NNL_RULE_BAD_SUPPRESSION, bad_name, bad, d->at, NULL,
-                 bad_fix,
+                 bad_fix(doc, d, kind, &fix),
                  "'# nnlint: %s' without rule ids is not obeyed: it would "
                  "hide every finding",
                  kind);
       continue;
     case P_UNKNOWN:
       nnl_report(cx, doc, NNL_RULE_BAD_SUPPRESSION, bad_name, bad, d->at, NULL,
-                 bad_fix,
+                 bad_fix(doc, d, d->word && strstr(d->word, "file")
+                                     ? "disable-file" : "disable", &fix),
                  "unknown nnlint directive '%s' (disable or disable-file)",
                  d->word && d->word[0] ? d->word : "");
       continue;
     case P_TRAILING:
       nnl_report(cx, doc, NNL_RULE_BAD_SUPPRESSION, bad_name, bad, d->at, NULL,
-                 bad_fix,
+                 bad_fix(doc, d, kind, &fix),
                  "text after the rule ids of a suppression must follow ' -- ' "
                  "(a reason); the comment is not obeyed");
       continue;
@@ -464,6 +508,7 @@ void nnl_suppress_finish(nnl_ctx *cx, nnl_doc *doc) {
       }
     }
   }
+  nnl_buf_free(&fix);
   s->finishing = false;
 }
 

@@ -74,6 +74,31 @@ model
 printf '# nnlint: enable=NN005\n' >>"$M"
 sup_run "$M"
 sup_has "suppress: unknown directive (NN100)" "$TMP/s.txt" "5 NN100 warning"
+# the fix of a malformed comment is the comment that would work: its own
+# ids, else the rules reported where it applies
+sup_fix() { "$PYS" -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+print("\n".join(x["fix"] or "" for x in d["diagnostics"] if x["rule"] == "NN100"))' "$TMP/s.json"; }
+model
+sed -i '3s/$/  # nnlint: disabel=NN007/' "$M"
+sup_run "$M"
+sup_fix >"$TMP/f.txt"
+sup_has "suppress: misspelt directive: fix keeps its ids" "$TMP/f.txt" "name the rules it disables: # nnlint: disable=NN007 -- reason"
+model
+sed -i '4s/$/  # nnlint: disable/' "$M"
+sup_run "$M"
+sup_fix >"$TMP/f.txt"
+sup_has "suppress: bare disable: fix names the line's rules" "$TMP/f.txt" "name the rules it disables: # nnlint: disable=NN002,NN005 -- reason"
+model
+sed -i '3s/$/  # nnlint: disable=NN007 because/' "$M"
+sup_run "$M"
+sup_fix >"$TMP/f.txt"
+sup_has "suppress: reason without --: fix adds it" "$TMP/f.txt" "name the rules it disables: # nnlint: disable=NN007 -- reason"
+model
+printf '# nnlint: disable-file-typo=NN004\n' >>"$M"
+sup_run "$M"
+sup_fix >"$TMP/f.txt"
+sup_has "suppress: misspelt disable-file: fix is disable-file" "$TMP/f.txt" "name the rules it disables: # nnlint: disable-file=NN004 -- reason"
 # a suppression that suppresses nothing: NN101, info
 model
 sed -i '2s/$/  # nnlint: disable=NN007/' "$M"
