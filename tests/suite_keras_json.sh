@@ -72,6 +72,8 @@ kj_has "Keras 3 compile_config loss object from_logits" "$KJ/keras3_compile.json
 kj_has "Keras 3 compile_config optimizer clipnorm" "$KJ/keras3_compile.json" NN006
 kj_has "TF.js model_config + training_config" "$KJ/tfjs_layers_model.json" NN001
 kj_has "double-encoded JSON is unwrapped" "$KJ/double_encoded.json" NN007
+kj_has "a learning-rate schedule starts at its initial rate" "$KJ/keras3_schedule.json" NN006
+kj_hasnt "a schedule from a chosen rate, with clipping" "$KJ/keras3_schedule_good.json" NN006
 
 # TensorFlow ops traced into a tf.keras functional model (TFOpLambda /
 # SlicingOpLambda: the "function" called; TF 2.0-2.3 TensorFlowOpLayer: the

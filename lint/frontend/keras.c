@@ -234,6 +234,14 @@ static const struct positional {
     {"BinaryCrossentropy", {"from_logits"}},
     {"CategoricalCrossentropy", {"from_logits"}},
     {"SparseCategoricalCrossentropy", {"from_logits"}},
+    /* learning rate schedules */
+    {"ExponentialDecay", {"initial_learning_rate", "decay_steps", "decay_rate"}},
+    {"CosineDecay", {"initial_learning_rate", "decay_steps", "alpha"}},
+    {"CosineDecayRestarts", {"initial_learning_rate", "first_decay_steps"}},
+    {"InverseTimeDecay", {"initial_learning_rate", "decay_steps", "decay_rate"}},
+    {"PolynomialDecay", {"initial_learning_rate", "decay_steps",
+                         "end_learning_rate"}},
+    {"PiecewiseConstantDecay", {"boundaries", "values"}},
     /* methods */
     {"compile", {"optimizer", "loss", "metrics", "loss_weights"}},
     {"fit", {"x", "y", "batch_size", "epochs", "verbose"}},
@@ -704,6 +712,29 @@ static void training_known(nnl_training *t, nnl_span at) {
   t->state = NNL_KNOWN;
 }
 
+/* A learning rate given as a schedule (keras.optimizers.schedules.*, as a
+ * serialized config or a Python call): the value of the rate it starts
+ * from, or NULL when v is no schedule nnlint knows.  A schedule starts at
+ * its initial_learning_rate, a PiecewiseConstantDecay at the first of its
+ * values. */
+static const nnl_kval *schedule_start(const nnl_kval *v) {
+  static const char *const starts_at_initial[] = {
+      "ExponentialDecay", "CosineDecay", "CosineDecayRestarts",
+      "InverseTimeDecay", "PolynomialDecay", NULL};
+  const char *c = v && v->kind == NNL_KV_DICT && v->str ? base(v->str) : NULL;
+  if (!c) return NULL;
+  for (const char *const *k = starts_at_initial; *k; k++)
+    if (strcmp(c, *k) == 0) {
+      const nnl_kval *x = nnl_karg_find(v->items, v->n, "initial_learning_rate");
+      return x ? x : v; /* not readable: the schedule, unknown */
+    }
+  if (strcmp(c, "PiecewiseConstantDecay") == 0) {
+    const nnl_kval *x = nnl_karg_find(v->items, v->n, "values");
+    return x && x->kind == NNL_KV_LIST && x->n ? &x->items[0].v : v;
+  }
+  return NULL;
+}
+
 void nnl_keras_set_optimizer(nnl_model *m, const nnl_kval *opt) {
   if (!given(opt)) return;
   nnl_training *t = &m->training;
@@ -729,7 +760,12 @@ void nnl_keras_set_optimizer(nnl_model *m, const nnl_kval *opt) {
   o->type = (nnl_str){base(c), opt->str ? opt->str_at : opt->at, NNL_KNOWN};
   const nnl_karg *args = opt->items;
   size_t n = opt->n;
-  num_arg(m, args, n, NNL_NUM_REAL, &o->lr, "learning_rate", "lr");
+  const char *lr_key;
+  const nnl_kval *lr = arg_named(args, n, (const char *const[]){"learning_rate",
+                                 "lr", NULL}, &lr_key);
+  const nnl_kval *start = schedule_start(lr);
+  to_num(m, start ? start : lr, start ? "initial_learning_rate" : lr_key,
+         NNL_NUM_REAL, &o->lr);
   num_arg(m, args, n, NNL_NUM_REAL, &o->clipnorm, "clipnorm");
   num_arg(m, args, n, NNL_NUM_REAL, &o->clipvalue, "clipvalue");
   num_arg(m, args, n, NNL_NUM_REAL, &o->global_clipnorm, "global_clipnorm");
