@@ -439,6 +439,7 @@ void nnl_ir_get(const nnl_model *m, const void *obj, int field,
   case NNL_FLD_LAYER_ZERO_GRAD: return v_bool(v, l->zero_grad, l->at);
   case NNL_FLD_LAYER_BETWEEN_WEIGHTS:
     return v_bool(v, l->between_weights, l->at);
+  case NNL_FLD_LAYER_CUTS_GRADIENT: return v_bool(v, l->cuts_gradient, l->at);
   case NNL_FLD_LAYER_ENDS_BRANCH: return v_bool(v, l->ends_branch, l->at);
   case NNL_FLD_LAYER_OUT_ACTIVATION:
     if (!l->is_output) return v_state(v, NNL_ABSENT, l->at);

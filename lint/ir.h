@@ -199,6 +199,9 @@ typedef struct nnl_layer {
   bool is_hidden;    /* a weight layer that is not an output layer */
   bool zero_grad;    /* op with zero/undefined gradient */
   bool between_weights; /* weight layers both before and after it */
+  bool cuts_gradient; /* a zero-gradient op between weight layers that a
+                         weight layer right before it gets its only
+                         gradient through: that layer gets none */
   bool ends_branch;  /* last weight layer of a residual branch */
   bool feeds_merge;  /* output goes into a merge (skip connection) */
   bool is_skip_merge; /* a merge joining two paths from the same source */

@@ -629,6 +629,44 @@ static void derive_graph(nnl_model *m, bool sorted) {
   for (uint32_t i = 0; i < n; i++)
     L[i].is_hidden = L[i].is_weight && !L[i].is_output;
 
+  /* Which layers get a gradient from the loss: the outputs (declared, else
+   * the sinks), and backwards every input of a layer that gets one and
+   * passes it on (not a zero-gradient op).  A zero-gradient op between
+   * weight layers cuts the gradient when a weight layer right before it
+   * gets none: no other route (a Where's data input next to the
+   * comparison that feeds its condition, a skip connection) reaches it. */
+  uint8_t *gets = seen; /* reused: mark_output is done with it */
+  memset(gets, 0, n);
+  if (m->outputs.len > 0) {
+    for (uint32_t k = 0; k < m->outputs.len; k++) {
+      int32_t p = m->outputs.items[k].layer;
+      if (p < 0) p = (int32_t)n - 1;
+      if (p >= 0 && (uint32_t)p < n) gets[p] = 1;
+    }
+  } else {
+    for (uint32_t i = 0; i < n; i++)
+      if (L[i].n_consumers == 0) gets[i] = 1;
+  }
+  for (uint32_t i = n; i-- > 0;) {
+    if (!gets[i] || L[i].zero_grad) continue;
+    for (uint32_t k = 0; k < L[i].n_inputs; k++) {
+      nnl_ref r = L[i].inputs[k];
+      if (ref_ok(m, i, r) && !NNL_REF_IS_INPUT(r)) gets[r] = 1;
+    }
+  }
+  /* starved[i]: a nearest weight layer up the inputs of i gets no gradient */
+  uint8_t *starved = wa; /* reused: weight ancestry is folded already */
+  for (uint32_t i = 0; i < n; i++) {
+    uint8_t st = 0;
+    for (uint32_t k = 0; k < L[i].n_inputs; k++) {
+      nnl_ref r = L[i].inputs[k];
+      if (!ref_ok(m, i, r) || NNL_REF_IS_INPUT(r)) continue;
+      st |= L[r].is_weight ? !gets[r] : starved[r];
+    }
+    starved[i] = st;
+    L[i].cuts_gradient = L[i].between_weights && L[i].zero_grad && st;
+  }
+
   free(seen);
   free(stk);
   free(smask);
@@ -1173,6 +1211,7 @@ static void reset(nnl_model *m) {
     nnl_layer *l = &m->layers.items[i];
     l->is_weight = l->is_output = l->is_hidden = l->zero_grad = false;
     l->between_weights = l->ends_branch = l->feeds_merge = false;
+    l->cuts_gradient = false;
     l->is_skip_merge = false;
     l->out_act = l->pre_act = NNL_ACT_NONE;
     l->out_act_at = NNL_NOSPAN;
