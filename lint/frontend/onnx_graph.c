@@ -35,8 +35,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "frontend/onnx.h"
+
+/* ---- memory ---- */
+
+/* Advise huge pages for the 2 MiB-aligned part of [p, p + n). */
+static void huge_advise(void *p, size_t n) {
+#ifdef MADV_HUGEPAGE
+  /* 2 MiB: the transparent huge page size of x86-64 and of arm64 with 4 KiB
+     pages; elsewhere the advice is only a hint that may not apply */
+  const uintptr_t huge = (uintptr_t)2 << 20;
+  if (!p || n < huge) return;
+  uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+  uintptr_t hi = ((uintptr_t)p + n) & ~(huge - 1);
+  if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
+void *nnl_onnx_huge_alloc(size_t n) {
+  const size_t huge = (size_t)2 << 20;
+  if (n < huge) return nnl_xmalloc(n);
+  /* whole huge pages: the tail of the block is one too */
+  if (n > SIZE_MAX - huge) nnl_oom();
+  n = (n + huge - 1) & ~(huge - 1);
+  void *p = NULL;
+  if (posix_memalign(&p, huge, n) != 0 || !p) nnl_oom();
+  huge_advise(p, n);
+  return p;
+}
 
 /* ---- data types ---- */
 
@@ -358,8 +389,23 @@ typedef struct st {
    * ops[ops_at[i] ..], its outputs follow; 1 + index into vals, 0 none */
   uint32_t *ops;
   uint32_t *ops_at;
+  /* one block for the arrays above and those of order_nodes, sized up
+     front (few page faults, huge pages when big), freed at the end */
+  unsigned char *scratch;
+  size_t scratch_used, scratch_cap;
   opc cache[64];
 } st;
+
+/* n bytes of the scratch block (16-byte aligned), zeroed when asked; the
+ * block was sized for every request (nnl_oom otherwise: a bug). */
+static void *scratch(st *s, size_t n, bool zero) {
+  n = (n + 15) & ~(size_t)15;
+  if (n > s->scratch_cap - s->scratch_used) nnl_oom();
+  void *p = s->scratch + s->scratch_used;
+  s->scratch_used += n;
+  if (zero) memset(p, 0, n);
+  return p;
+}
 
 static uint32_t hash(const char *s) {
   uint32_t h = 2166136261u;
@@ -1371,9 +1417,9 @@ static bool check_refs(st *s) {
 static uint32_t order_nodes(st *s, uint32_t *order) {
   const nnl_onnx_graph *g = s->g;
   uint32_t nn = g->n_nodes;
-  uint32_t *indeg = nnl_xcalloc(nn ? nn : 1, sizeof *indeg);
+  uint32_t *indeg = scratch(s, sizeof *indeg * nn, true);
   /* consumers per value, CSR */
-  uint32_t *start = nnl_xcalloc(s->n_vals + 1, sizeof *start);
+  uint32_t *start = scratch(s, sizeof *start * (s->n_vals + 1), true);
   uint64_t edges = 0;
   for (uint32_t i = 0; i < nn; i++)
     for (uint32_t j = 0; j < g->nodes[i].n_inputs; j++) {
@@ -1384,9 +1430,9 @@ static uint32_t order_nodes(st *s, uint32_t *order) {
       edges++;
     }
   for (uint32_t i = 0; i < s->n_vals; i++) start[i + 1] += start[i];
-  uint32_t *fill = nnl_xmalloc(sizeof *fill * (s->n_vals + 1));
+  uint32_t *fill = scratch(s, sizeof *fill * (s->n_vals + 1), false);
   memcpy(fill, start, sizeof *fill * (s->n_vals + 1));
-  uint32_t *cons = nnl_xmalloc(sizeof *cons * (edges ? edges : 1));
+  uint32_t *cons = scratch(s, sizeof *cons * edges, false);
   for (uint32_t i = 0; i < nn; i++)
     for (uint32_t j = 0; j < g->nodes[i].n_inputs; j++) {
       val *v = in_val(s, &g->nodes[i], j);
@@ -1407,10 +1453,6 @@ static uint32_t order_nodes(st *s, uint32_t *order) {
         if (--indeg[cons[k]] == 0) order[tail++] = cons[k];
     }
   }
-  free(indeg);
-  free(start);
-  free(fill);
-  free(cons);
   return tail;
 }
 
@@ -1529,16 +1571,33 @@ int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *om) {
   /* every value name: inputs, initializers, node outputs */
   uint64_t cap = (uint64_t)g->n_inputs + g->n_initializers +
                  g->n_sparse_initializers + 1;
-  for (uint32_t i = 0; i < g->n_nodes; i++) cap += g->nodes[i].n_outputs;
+  uint64_t n_ops = 0;
+  for (uint32_t i = 0; i < g->n_nodes; i++) {
+    cap += g->nodes[i].n_outputs;
+    n_ops += (uint64_t)g->nodes[i].n_inputs + g->nodes[i].n_outputs;
+  }
+  if (n_ops >= UINT32_MAX) {
+    nnl_report_bad_input(cx, doc, g->span, "graph has %llu operands (limit "
+                         "%u)", (unsigned long long)n_ops, UINT32_MAX - 1);
+    return -1;
+  }
   uint64_t tsize = 16;
   while (tsize < cap * 2) tsize <<= 1;
-  s.vals = nnl_xmalloc(sizeof *s.vals * cap);
+  /* the scratch block: vals, by_id, ops_at, ops, order, and order_nodes'
+     indeg, start, fill and cons (edges <= n_ops); 16 bytes of rounding
+     each */
+  uint64_t nn = g->n_nodes;
+  s.scratch_cap = (size_t)(sizeof *s.vals * cap + 4 * (uint64_t)om->n_names +
+                           4 * (nn + 1) + 4 * n_ops + 4 * nn + 4 * nn +
+                           2 * 4 * (cap + 1) + 4 * n_ops + 9 * 16);
+  s.scratch = nnl_onnx_huge_alloc(s.scratch_cap);
+  s.vals = scratch(&s, sizeof *s.vals * cap, false);
   /* zeroed pages are mapped on first touch: with name ids the table is
      only a fallback and costs nothing */
   s.table = nnl_xcalloc(tsize, sizeof *s.table);
   s.mask = (uint32_t)(tsize - 1);
   if (om->names && om->n_names)
-    s.by_id = nnl_xcalloc(om->n_names, sizeof *s.by_id);
+    s.by_id = scratch(&s, sizeof *s.by_id * om->n_names, true);
   for (uint32_t i = 0; i < g->n_inputs; i++)
     if (*g->inputs[i].name) {
       val *v = intern(&s, g->inputs[i].name);
@@ -1566,19 +1625,8 @@ int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *om) {
       }
 
   /* every operand resolved once */
-  uint64_t n_ops = 0;
-  for (uint32_t i = 0; i < g->n_nodes; i++)
-    n_ops += (uint64_t)g->nodes[i].n_inputs + g->nodes[i].n_outputs;
-  if (n_ops >= UINT32_MAX) {
-    nnl_report_bad_input(cx, doc, g->span, "graph has %llu operands (limit "
-                         "%u)", (unsigned long long)n_ops, UINT32_MAX - 1);
-    free(s.vals);
-    free(s.table);
-    free(s.by_id);
-    return -1;
-  }
-  s.ops_at = nnl_xmalloc(sizeof *s.ops_at * ((size_t)g->n_nodes + 1));
-  s.ops = nnl_xmalloc(sizeof *s.ops * (n_ops ? n_ops : 1));
+  s.ops_at = scratch(&s, sizeof *s.ops_at * ((size_t)g->n_nodes + 1), false);
+  s.ops = scratch(&s, sizeof *s.ops * n_ops, false);
   uint32_t k = 0;
   for (uint32_t i = 0; i < g->n_nodes; i++) {
     const nnl_onnx_node *n = &g->nodes[i];
@@ -1600,7 +1648,7 @@ int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *om) {
   count_uses(&s);
   add_inputs_outputs(&s);
 
-  order = nnl_xmalloc(sizeof *order * (g->n_nodes ? g->n_nodes : 1));
+  order = scratch(&s, sizeof *order * g->n_nodes, false);
   uint32_t done = order_nodes(&s, order);
   if (done < g->n_nodes) {
     /* the first node left over sits on (or after) a cycle */
@@ -1618,6 +1666,12 @@ int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *om) {
     free(seen);
     rc = -1;
     goto out;
+  }
+  /* at most one layer a node: the layer array sized once, untouched
+     capacity costs no page (no growth by doubling, which copies) */
+  if (!s.m->layers.items && done) {
+    s.m->layers.items = nnl_onnx_huge_alloc(sizeof *s.m->layers.items * done);
+    s.m->layers.cap = done;
   }
   for (uint32_t i = 0; i < done; i++) convert_node(&s, order[i]);
   mark_dequantized(&s);
@@ -1650,11 +1704,7 @@ int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *om) {
   s.m = NULL;
 out:
   if (s.m) nnl_ir_model_free(s.m);
-  free(order);
-  free(s.vals);
   free(s.table);
-  free(s.by_id);
-  free(s.ops);
-  free(s.ops_at);
+  free(s.scratch);
   return rc;
 }

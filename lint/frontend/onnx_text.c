@@ -63,6 +63,16 @@ typedef struct parser {
     uint32_t hash, len, id1; /* id1: 1 + id, 0 empty */
   } *slots;
   uint32_t slots_mask;
+  /* the main graph, and its node and initializer arrays: those two are
+   * the big ones of a large model, so they are allocated outside the arena,
+   * sized once from the length of the text left (nnl_onnx_huge_alloc: huge
+   * pages, no growth by doubling) and freed when the parse ends (the IR
+   * keeps no pointer into them) */
+  const struct nnl_onnx_graph *main_graph;
+  void *own[2];
+  /* the dims of the last shape read (type_info.dims points here until
+   * keep_dims copies them): an initializer's type needs no copy */
+  NNL_ARRAY(nnl_onnx_dim) dims;
 } parser;
 
 /* ---------------------------------------------------------------- errors */
@@ -268,39 +278,31 @@ static bool span_is(const parser *p, nnl_span sp, const char *word) {
 
 static void *arena_grow(parser *p, void *items, uint32_t *cap, size_t elem);
 
-/* The one copy of the name b[0..len) whose FNV-1a hash is h: found in the
- * index, or stored (with the next id) and indexed. */
-static const char *intern_h(parser *p, const char *b, uint32_t len,
-                            uint32_t h) {
-  if (p->names.len * 2 >= p->slots_mask) {
-    /* grow to keep the index at most half full */
-    /* first size: about one name per 32 bytes of text (the names of a
-       large graph), so that a big file is not rehashed again and again */
-    uint32_t ncap = 1024;
-    while (!p->slots_mask && ncap < (1u << 22) && ncap < p->n / 32) ncap *= 2;
-    if (p->slots_mask) ncap = (p->slots_mask + 1) * 2;
-    if (ncap == 0) nnl_oom();
-    struct name_slot *nt = nnl_xcalloc(ncap, sizeof *nt);
-    for (uint32_t i = 0; p->slots && i <= p->slots_mask; i++) {
-      if (!p->slots[i].id1) continue;
-      uint32_t j = p->slots[i].hash & (ncap - 1);
-      while (nt[j].id1) j = (j + 1) & (ncap - 1);
-      nt[j] = p->slots[i];
-    }
-    free(p->slots);
-    p->slots = nt;
-    p->slots_mask = ncap - 1;
+/* Grow the name index to keep it at most half full.  First size: about
+ * one name per 32 bytes of text (the names of a large graph), so that a
+ * big file is not rehashed again and again. */
+static void index_grow(parser *p) {
+  uint32_t ncap = 1024;
+  while (!p->slots_mask && ncap < (1u << 22) && ncap < p->n / 32) ncap *= 2;
+  if (p->slots_mask) ncap = (p->slots_mask + 1) * 2;
+  if (ncap == 0) nnl_oom();
+  struct name_slot *nt = nnl_onnx_huge_alloc((size_t)ncap * sizeof *nt);
+  memset(nt, 0, (size_t)ncap * sizeof *nt);
+  for (uint32_t i = 0; p->slots && i <= p->slots_mask; i++) {
+    if (!p->slots[i].id1) continue;
+    uint32_t j = p->slots[i].hash & (ncap - 1);
+    while (nt[j].id1) j = (j + 1) & (ncap - 1);
+    nt[j] = p->slots[i];
   }
-  uint32_t j = h & p->slots_mask;
-  for (; p->slots[j].id1; j = (j + 1) & p->slots_mask) {
-    const struct name_slot *sl = &p->slots[j];
-    if (sl->hash == h && sl->len == len) {
-      const char *x = p->names.items[sl->id1 - 1];
-      uint32_t k = 0;
-      while (k < len && x[k] == b[k]) k++;
-      if (k == len) return x;
-    }
-  }
+  free(p->slots);
+  p->slots = nt;
+  p->slots_mask = ncap - 1;
+}
+
+/* Store a new name b[0..len) (hash h) with the next id, indexed at the
+ * free slot j. */
+static const char *intern_new(parser *p, const char *b, uint32_t len,
+                              uint32_t h, uint32_t j) {
   nnl_onnx_name *nm = nnl_arena_alloc(p->a, sizeof *nm + (size_t)len + 1);
   nm->id = p->names.len;
   memcpy(nm->s, b, len);
@@ -311,6 +313,35 @@ static const char *intern_h(parser *p, const char *b, uint32_t len,
   p->names.items[p->names.len++] = nm->s;
   p->slots[j] = (struct name_slot){h, len, p->names.len};
   return nm->s;
+}
+
+/* The one copy of the name b[0..len) whose FNV-1a hash is h: found in the
+ * index (inline: most names of a graph are uses of names seen before), or
+ * stored by intern_new. */
+static inline const char *intern_h(parser *p, const char *b, uint32_t len,
+                                   uint32_t h) {
+  if (p->names.len * 2 >= p->slots_mask) index_grow(p);
+  uint32_t j = h & p->slots_mask;
+  for (; p->slots[j].id1; j = (j + 1) & p->slots_mask) {
+    const struct name_slot *sl = &p->slots[j];
+    if (sl->hash == h && sl->len == len) {
+      const char *x = p->names.items[sl->id1 - 1];
+      if (len <= 8 && p->n >= 8 &&
+          (uintptr_t)b - (uintptr_t)p->s <= p->n - 8) {
+        /* a short name in the text: one 8-byte compare.  x's arena block
+           holds at least 12 bytes after its id, and the text at least 8
+           from b (b is a string's unescaped copy otherwise: memcmp) */
+        uint64_t xa, xb;
+        memcpy(&xa, x, 8);
+        memcpy(&xb, b, 8);
+        uint64_t mask = len == 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * len)) - 1;
+        if (((xa ^ xb) & mask) == 0) return x;
+        continue;
+      }
+      if (memcmp(x, b, len) == 0) return x;
+    }
+  }
+  return intern_new(p, b, len, h, j);
 }
 
 /* The one copy of a name: the text at sp, or a string's contents (up to a
@@ -652,6 +683,40 @@ static void *arena_grow(parser *p, void *items, uint32_t *cap, size_t elem) {
   *cap = ncap;
   return items;
 }
+/* The first capacity of an array of the main graph: one item per 16
+ * bytes of text left (a node or an initializer takes a line of 20 bytes
+ * and more), at least 64, at most max.  Untouched capacity costs no
+ * memory. */
+static uint32_t first_cap(const parser *p, uint32_t max) {
+  size_t k = (p->n - p->pos) / 16 + 64;
+  return k < max ? (uint32_t)k : max;
+}
+
+/* Make room for one more item in an array owned by the parser (own[w]):
+ * first from first_cap, then doubled. */
+static void *own_grow(parser *p, int w, void *items, uint32_t *cap,
+                      size_t elem, uint32_t max) {
+  if (!items) {
+    uint32_t ncap = first_cap(p, max);
+    items = nnl_onnx_huge_alloc((size_t)ncap * elem);
+    *cap = ncap;
+  } else {
+    uint32_t ncap = *cap * 2;
+    if (ncap <= *cap || (size_t)ncap > SIZE_MAX / elem) nnl_oom();
+    items = nnl_xrealloc(items, (size_t)ncap * elem);
+    *cap = ncap;
+  }
+  p->own[w] = items;
+  return items;
+}
+#define OGROW1(p, w, arr, max)                                                 \
+  ((arr)->len == (arr)->cap                                                    \
+       ? (void)((arr)->items = own_grow((p), (w), (arr)->items, &(arr)->cap,  \
+                                        sizeof *(arr)->items, (max)))         \
+       : (void)0,                                                              \
+   memset(&(arr)->items[(arr)->len], 0, sizeof *(arr)->items),                 \
+   &(arr)->items[(arr)->len++])
+
 /* Push a zeroed slot onto an NNL_ARRAY kept in the arena; its address. */
 #define AGROW1(p, arr)                                                         \
   ((arr)->len == (arr)->cap                                                    \
@@ -742,10 +807,8 @@ static bool next_is_type(parser *p) {
 
 /* shape := dim {"," dim};  dim := "?" | identifier | integer */
 static int shape(parser *p, type_info *t) {
-  /* most shapes are short: a local buffer, the heap only past it */
-  nnl_onnx_dim local[16];
-  NNL_ARRAY(nnl_onnx_dim) dims = {0};
-  uint32_t n = 0;
+  /* into the parser's scratch (p->dims): no allocation per shape */
+  p->dims.len = 0;
   int rc = 0;
   do {
     nnl_onnx_dim d = {-1, NULL};
@@ -772,26 +835,21 @@ static int shape(parser *p, type_info *t) {
           (rc = lit_int(p, &l, &d.value)) < 0)
         break;
     }
-    if (n < 16 && dims.len == 0) {
-      local[n++] = d;
-    } else {
-      if (dims.len == 0)
-        for (uint32_t k = 0; k < n; k++) nnl_array_push(&dims, local[k]);
-      nnl_array_push(&dims, d);
-    }
+    if (p->dims.len < p->dims.cap) p->dims.items[p->dims.len++] = d;
+    else nnl_array_push(&p->dims, d);
   } while (matches(p, ','));
   if (rc == 0) {
-    if (dims.len) {
-      t->dims = KEEP(p, dims);
-      t->n_dims = dims.len;
-    } else {
-      t->dims = arena_copy(p, local, n, sizeof *local);
-      t->n_dims = n;
-    }
+    t->dims = p->dims.len ? p->dims.items : NULL;
+    t->n_dims = p->dims.len;
     t->has_shape = true;
   }
-  nnl_array_free(&dims);
   return rc;
+}
+
+/* Copy v's dims out of the parser's scratch into the arena, for a value
+ * that is kept (the next shape read reuses the scratch). */
+static void keep_dims(parser *p, nnl_onnx_value *v) {
+  v->dims = arena_copy(p, v->dims, v->n_dims, sizeof *v->dims);
 }
 
 /* elem-type ["[" [shape] "]"]: no brackets is a scalar, "[]" unknown rank */
@@ -812,13 +870,20 @@ static int tensor_type(parser *p, type_info *t) {
 /* type := elem-type [shape] | "seq" "(" type ")" | "map" "(" elem-type ","
  *         type ")" | "optional" "(" type ")" | "sparse_tensor" "(" elem-type
  *         [shape] ")" */
+static int type_rest(parser *p, type_info *t, size_t start, nnl_span sp);
 static int type(parser *p, type_info *t) {
   skip(p);
   size_t start = p->pos;
-  memset(t, 0, sizeof *t);
   nnl_span sp;
   if (ident(p, &sp) < 0) return -1;
   if (!sp.len) return fail_expected(p, "a type");
+  return type_rest(p, t, start, sp);
+}
+
+/* The rest of a type whose first word, sp (starting at start), was just
+ * read. */
+static int type_rest(parser *p, type_info *t, size_t start, nnl_span sp) {
+  memset(t, 0, sizeof *t);
   if (enter(p, start) < 0) return -1;
   int rc = 0;
   int32_t dt = dtype_of(p, sp);
@@ -874,8 +939,18 @@ static int value_info(parser *p, nnl_onnx_value *v, type_info *ti) {
   size_t start = p->pos;
   memset(v, 0, sizeof *v);
   memset(ti, 0, sizeof *ti);
-  if (next_is_type(p)) {
-    if (type(p, ti) < 0) return -1;
+  /* a type starts with an element type or a type keyword: read that word
+     once, and put it back when it is the name */
+  size_t save_end = p->tok_end;
+  nnl_span w;
+  bool is_type = ident(p, &w) == 0 && w.len &&
+                 (dtype_of(p, w) != NNL_ONNX_UNDEFINED ||
+                  is_type_keyword(p, w));
+  if (!is_type) {
+    p->pos = start;
+    p->tok_end = save_end;
+  } else {
+    if (type_rest(p, ti, start, w) < 0) return -1;
     v->type_kind = ti->kind;
     v->elem_type = ti->kind == NNL_ONNX_TYPE_TENSOR ? ti->elem : 0;
     v->has_shape = ti->kind == NNL_ONNX_TYPE_TENSOR && ti->has_shape;
@@ -995,6 +1070,78 @@ static inline bool fast_float_skip(parser *p) {
   return true;
 }
 
+/* Digits and the blanks skip() passes over between tensor elements. */
+static inline bool is_dig(unsigned char c) { return (unsigned)(c - '0') < 10u; }
+static inline bool is_blank(unsigned char c) {
+  return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
+/* The number of ASCII digits at q, up to 8 (q[0..8) must be readable):
+ * eight bytes at once.  A byte b is a digit when its high nibble is 3 both
+ * as it is and after adding 6 (a carry out of a byte >= 0xFA only reaches
+ * bytes after it, which are past the first non-digit anyway). */
+static inline unsigned digits8(const unsigned char *q) {
+  uint64_t x;
+  memcpy(&x, q, 8);
+  const uint64_t hi = 0xF0F0F0F0F0F0F0F0u, d = 0x3030303030303030u;
+  uint64_t nd = ((x & hi) ^ d) | (((x + 0x0606060606060606u) & hi) ^ d);
+  if (!nd) return 8;
+  /* byte order: the first byte in memory is the lowest on little-endian */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return (unsigned)__builtin_clzll(nd) >> 3;
+#else
+  return (unsigned)__builtin_ctzll(nd) >> 3;
+#endif
+}
+
+/* Past a run of digits at j (the NUL after the text stops it); 8 bytes at
+ * a time while at least 16 bytes of text remain. */
+static inline size_t digit_run(const unsigned char *s, size_t j, size_t n) {
+  while (j + 16 <= n) {
+    unsigned k = digits8(s + j);
+    j += k;
+    if (k < 8) return j;
+  }
+  while (is_dig(s[j])) j++;
+  return j;
+}
+
+/* The bulk of a float tensor once its weight summary is settled: past as
+ * many `elem ,` units as follow pos (blanks allowed around each element),
+ * where elem is exactly what fast_float_skip accepts, counting them from
+ * got while got < want, and past a last `elem` followed by blanks and
+ * `}` (*last set, pos just after it).  Stops before anything else
+ * (comments, other literals, one element too many) with pos just past the
+ * last comma consumed, where the careful loop of tensor_data takes over
+ * as if it had read those units itself.  Returns the new count. */
+static int64_t skip_run(parser *p, int64_t got, int64_t want, bool *last) {
+  const unsigned char *s = (const unsigned char *)p->s;
+  size_t i = p->pos, n = p->n; /* the loops stop at the NUL after the text */
+  while (got < want) {
+    size_t j = i;
+    while (is_blank(s[j])) j++;
+    size_t e = j;
+    j += s[j] == '-';
+    size_t d0 = j;
+    j = digit_run(s, j, n);
+    if (j == d0) break;
+    if (s[j] == '.') j = digit_run(s, j + 1, n);
+    if (is_ident_char(s[j]) || s[j] == '.' || j - e > 38) break;
+    size_t end = j;
+    while (is_blank(s[j])) j++;
+    if (s[j] == '}') {
+      p->pos = p->tok_end = end;
+      *last = true;
+      return got + 1;
+    }
+    if (s[j] != ',') break;
+    i = j + 1;
+    got++;
+  }
+  if (i != p->pos) p->pos = p->tok_end = i;
+  return got;
+}
+
 /* The data of a tensor of type ti: "{" [value {"," value}] "}", external
  * data "[...]", or nothing.  Checks the count against the shape and
  * computes the weight summary, comparing values only until two differ. */
@@ -1041,6 +1188,11 @@ static int tensor_data(parser *p, nnl_onnx_tensor *t, const type_info *ti) {
   bool fast = dt == NNL_ONNX_FLOAT || dt == NNL_ONNX_DOUBLE;
   if (!matches(p, '}')) {
     do {
+      if (fast && !summarize && got < want) {
+        bool last = false;
+        got = skip_run(p, got, want, &last);
+        if (last) break;
+      }
       double fv = 0;
       size_t es = (skip(p), p->pos);
       if (fast && (summarize ? fast_float_elem(p, &fv, true)
@@ -1395,6 +1547,11 @@ static int attr_block(parser *p, const nnl_onnx_attr **out, uint32_t *n) {
 
 /* ---- nodes ---- */
 
+/* Push an operand name on the id stack (growing it only when full). */
+#define ID_PUSH(p, id)                                                         \
+  ((p)->ids.len < (p)->ids.cap ? (void)((p)->ids.items[(p)->ids.len++] = (id)) \
+                               : (void)nnl_array_push(&(p)->ids, (id)))
+
 /* id-list := [id] {"," [id]} where an empty id is an omitted operand. */
 static int id_list(parser *p) {
   const char *id;
@@ -1402,11 +1559,11 @@ static int id_list(parser *p) {
   bool have;
   if (quotable(p, &id, &at, &have) < 0) return -1;
   if (!have && peek(p) != ',') return 0;
-  nnl_array_push(&p->ids, id);
+  ID_PUSH(p, id);
   while (matches(p, ',')) {
     if (quotable(p, &id, &at, &have) < 0) return -1;
     if (!have && peek(p) != ',') break; /* a trailing comma */
-    nnl_array_push(&p->ids, id);
+    ID_PUSH(p, id);
   }
   return 0;
 }
@@ -1494,7 +1651,8 @@ done:
 }
 
 /* "{" {node} "}" */
-static int node_block(parser *p, const nnl_onnx_node **out, uint32_t *n) {
+static int node_block(parser *p, const nnl_onnx_node **out, uint32_t *n,
+                      bool is_main) {
   if (expect(p, '{', "to open the node list") < 0) return -1;
   NNL_ARRAY(nnl_onnx_node) ns = {0};
   int rc = 0;
@@ -1503,7 +1661,9 @@ static int node_block(parser *p, const nnl_onnx_node **out, uint32_t *n) {
       rc = fail_expected(p, "'}' to close the node list");
       break;
     }
-    if ((rc = node(p, AGROW1(p, &ns))) < 0) break;
+    nnl_onnx_node *nd = is_main ? OGROW1(p, 0, &ns, NNL_MAX_LAYERS + 1)
+                             : AGROW1(p, &ns);
+    if ((rc = node(p, nd)) < 0) break;
   }
   if (rc == 0) {
     *out = ns.items;
@@ -1519,8 +1679,9 @@ typedef NNL_ARRAY(nnl_onnx_tensor) tensor_array;
 
 /* An initializer after `value-info "="`: the data typed by ti. */
 static int initializer(parser *p, tensor_array *inits, const nnl_onnx_value *v,
-                       const type_info *ti) {
-  nnl_onnx_tensor *t = AGROW1(p, inits);
+                       const type_info *ti, bool is_main) {
+  nnl_onnx_tensor *t =
+      is_main ? OGROW1(p, 1, inits, 1u << 20) : AGROW1(p, inits);
   t->name = v->name;
   t->span.off = v->span.off;
   if (tensor_data(p, t, ti) < 0) return -1;
@@ -1532,6 +1693,7 @@ static int initializer(parser *p, tensor_array *inits, const nnl_onnx_value *v,
  *          ["<" value-infos-or-initializers ">"] node-block */
 static int graph_body(parser *p, graph_t *g, const char *name, size_t start) {
   if (enter(p, start) < 0) return -1;
+  bool is_main = g == p->main_graph;
   g->name = name;
   value_array ins = {0}, outs = {0}, vis = {0};
   tensor_array inits = {0};
@@ -1541,8 +1703,9 @@ static int graph_body(parser *p, graph_t *g, const char *name, size_t start) {
   if (matches(p, '(') && !matches(p, ')')) {
     do {
       if ((rc = value_info(p, &v, &ti)) < 0) goto done;
+      keep_dims(p, &v);
       APUSH(p, &ins, v);
-      if (matches(p, '=') && (rc = initializer(p, &inits, &v, &ti)) < 0)
+      if (matches(p, '=') && (rc = initializer(p, &inits, &v, &ti, is_main)) < 0)
         goto done;
     } while (matches(p, ','));
     if ((rc = expect(p, ')', "to close the graph's inputs")) < 0) goto done;
@@ -1553,6 +1716,7 @@ static int graph_body(parser *p, graph_t *g, const char *name, size_t start) {
   if (!matches(p, ')')) {
     do {
       if ((rc = value_info(p, &v, &ti)) < 0) goto done;
+      keep_dims(p, &v);
       APUSH(p, &outs, v);
     } while (matches(p, ','));
     if ((rc = expect(p, ')', "to close the graph's outputs")) < 0) goto done;
@@ -1561,15 +1725,16 @@ static int graph_body(parser *p, graph_t *g, const char *name, size_t start) {
     do {
       if ((rc = value_info(p, &v, &ti)) < 0) goto done;
       if (matches(p, '=')) {
-        if ((rc = initializer(p, &inits, &v, &ti)) < 0) goto done;
+        if ((rc = initializer(p, &inits, &v, &ti, is_main)) < 0) goto done;
       } else {
+        keep_dims(p, &v);
         APUSH(p, &vis, v);
       }
     } while (matches(p, ','));
     if ((rc = expect(p, '>', "to close the value infos and initializers")) < 0)
       goto done;
   }
-  if ((rc = node_block(p, &g->nodes, &g->n_nodes)) < 0) goto done;
+  if ((rc = node_block(p, &g->nodes, &g->n_nodes, is_main)) < 0) goto done;
   g->inputs = ins.items;
   g->n_inputs = ins.len;
   g->outputs = outs.items;
@@ -1751,7 +1916,7 @@ static int function(parser *p, nnl_onnx_function *fn) {
     if ((rc = expect(p, '>', "to close the value infos")) < 0) goto done;
   }
   if ((rc = enter(p, start)) < 0) goto done;
-  rc = node_block(p, &fn->nodes, &fn->n_nodes);
+  rc = node_block(p, &fn->nodes, &fn->n_nodes, false);
   leave(p);
   if (rc < 0) goto done;
   fn->attributes = KEEP(p, attrs);
@@ -1777,6 +1942,7 @@ static int model(parser *p, nnl_onnx_model *m) {
                    "(inputs) => (outputs) { ... }`)");
   if (matches(p, '<') && header(p, m, NULL) < 0) return -1;
   graph_t *g = nnl_arena_alloc(p->a, sizeof *g);
+  p->main_graph = g;
   if (graph(p, g) < 0) return -1;
   m->graph = g;
   NNL_ARRAY(nnl_onnx_function) fns = {0};
@@ -1849,7 +2015,10 @@ int nnl_parse_onnx_text(nnl_ctx *cx, nnl_doc *doc) {
   m->names = p.names.items;
   m->n_names = p.names.len;
   nnl_array_free(&p.ids);
+  nnl_array_free(&p.dims);
   free(p.slots);
-  if (rc < 0) return -1;
-  return nnl_onnx_to_ir(cx, doc, m);
+  if (rc == 0) rc = nnl_onnx_to_ir(cx, doc, m);
+  free(p.own[0]);
+  free(p.own[1]);
+  return rc < 0 ? -1 : rc;
 }
