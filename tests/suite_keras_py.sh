@@ -44,9 +44,18 @@ kp_lines() {
 import json, sys
 print(" ".join("%s:%d" % (x["rule"], x["line"]) for x in json.load(sys.stdin)["diagnostics"]))' 2>&1
 }
+# Training under a branch or loop nnlint cannot decide is that model's
+# training (one finding per model); a rate set after construction is
+# judged as set; **kwargs from a known dict are keywords.
 for c in "named_lambda.py|NN008:15 NN008:27" \
          "numpy_dtype.py|NN001:16 NN001:17 NN001:18" \
-         "tf_initializer.py|NN009:8 NN009:10 NN009:11 NN009:12"; do
+         "tf_initializer.py|NN009:8 NN009:10 NN009:11 NN009:12" \
+         "train_loop.py|NN007:11 NN007:20 NN007:29" \
+         "train_under_if.py|NN007:15" \
+         "lr_set_later_bad.py|NN006:11 NN006:21" \
+         "fit_kwargs.py|NN005:5" \
+         "submodel_compiled.py|NN007:16" \
+         "submodel_unrelated.py|NN007:14"; do
   n=${c%%|*} want=${c#*|}
   got=$(kp_lines "$n")
   if [ "$got" = "$want" ]; then pass "keras-py $n findings"; else fail "keras-py $n findings" "want $want" "got  $got"; fi
@@ -55,6 +64,23 @@ out=$("$NNLINT" --format json "$KP/named_lambda.py" 2>/dev/null | python3 -c '
 import json, sys
 print(json.load(sys.stdin)["diagnostics"][1]["message"].split(") sits")[0])' 2>&1)
 if [ "$out" = "Lambda (t = t * 4.0; return tf.round(t)" ]; then pass "keras-py named Lambda code"; else fail "keras-py named Lambda code" "$out"; fi
+
+# Views: models cut out of another model's layers and never compiled are
+# not linted on their own, and --verbose says so; compiled ones and
+# unrelated ones are models.
+kp_notes() {
+  "$NNLINT" --verbose --format json "$KP/$1" 2>&1 >/dev/null | sed -n 's/^nnlint: [^:]*: //p' | tr '\n' '|'
+}
+got=$(kp_notes submodel_views.py)
+want="model 'embedder' (line 15) is a view of the layers of 'classifier' (line 13): not linted separately|model 'hidden' (line 16) is a view of the layers of 'classifier' (line 13): not linted separately|model 'head' (line 18) is a view of the layers of 'classifier' (line 13): not linted separately|keras-py, 1 model|"
+if [ "$got" = "$want" ]; then pass "keras-py views noted"; else fail "keras-py views noted" "want $want" "got  $got"; fi
+for c in "submodel_compiled.py|keras-py, 3 models|" "submodel_unrelated.py|keras-py, 2 models|" \
+         "train_loop.py|keras-py, 3 models|" "lr_set_later.py|keras-py, 5 models|" \
+         "train_under_if_arch.py|keras-py, 0 models|"; do
+  n=${c%%|*} want=${c#*|}
+  got=$(kp_notes "$n")
+  if [ "$got" = "$want" ]; then pass "keras-py $n models"; else fail "keras-py $n models" "want $want" "got  $got"; fi
+done
 
 # Not Keras: skipped, no output, exit 0.  A syntax error: exit 2.
 for n in not_keras.py torch_only.py; do

@@ -20,7 +20,15 @@
  * cannot decide.  Unknown values reach the IR as UNKNOWN fields or opaque
  * layers, and a model changed where the interpreter cannot follow (a layer
  * added under an undecidable `if`, a budget or depth limit reached) is
- * dropped: a dynamic construct never produces a finding.
+ * dropped: a dynamic construct never produces a finding.  Only training
+ * calls may sit under such an `if` or loop: compile/fit there are taken as
+ * run, and two of them that differ make the differing arguments unknown.
+ * A learning rate set after construction (opt.learning_rate = v,
+ * K.set_value(model.optimizer.lr, v), .assign(v), a LearningRateScheduler
+ * callback) replaces the optimizer's.  A **dict the interpreter knows
+ * gives keyword arguments.  A model never compiled or trained whose layers
+ * all belong to another model (an encoder cut out of an autoencoder) is a
+ * view of it and is not linted on its own (find_views).
  *
  * Files that import neither keras nor tensorflow are skipped.  A syntax
  * error is NN000 at the first ERROR or MISSING node.
@@ -107,8 +115,9 @@ typedef struct pseq {
   bool unknown; /* changed in ways not followed */
 } pseq;
 typedef struct pdict {
-  NNL_ARRAY(const char *) keys;
+  NNL_ARRAY(const char *) keys; /* "" for a key that is not a string */
   NNL_ARRAY(val *) vals;
+  bool unknown; /* changed in ways not followed */
 } pdict;
 
 /* The arguments of a call, evaluated. */
@@ -135,6 +144,8 @@ typedef struct pobj {
   nnl_span cls_at;
   pargs *a;
   int32_t app_in, app_out; /* O_OPAQUE: lazily made .input/.output nodes */
+  int32_t node;            /* its last application (graph node), or -1 */
+  uint32_t napps;          /* how many times it was applied */
 } pobj;
 
 /* A node of the tensor graph: one layer application (or an Input). */
@@ -155,7 +166,11 @@ typedef struct pmodel {
   ids ins;                  /* M_FUNC/M_SUB */
   ids outs;
   pargs *compile, *fit;
-  const char *fit_method;   /* "fit", "fit_generator" */
+  const char *fit_method;   /* "fit", "fit_generator", "train_on_batch" */
+  const char *var;          /* the first name it was bound to, or NULL */
+  val *lr_set;              /* model.optimizer.learning_rate = v, or NULL */
+  bool lr_sched;            /* fit with a LearningRateScheduler callback */
+  struct pmodel *view_of;   /* a view of that model's layers: not linted */
   nnl_span eval_at;         /* an evaluate() call, or NOSPAN */
   bool augmented;           /* fit fed from an augmenting generator */
 } pmodel;
@@ -270,7 +285,7 @@ static void agrow(py *p, void **items, uint32_t *cap, uint32_t len, size_t elem)
   X(while_statement) X(with_statement) X(try_statement) X(except_clause)       \
   X(finally_clause) X(return_statement) X(break_statement)                     \
   X(continue_statement) X(block) X(list_comprehension) X(for_in_clause)     \
-  X(if_clause) X(ERROR)
+  X(if_clause) X(delete_statement) X(ERROR)
 
 #define FIELDS(X)                                                              \
   X(alias) X(alternative) X(argument) X(arguments) X(attribute) X(body)       \
@@ -644,6 +659,7 @@ static bool is_keras_import(const char *mod) {
 static val *eval(py *p, nid n);
 static flow exec_block(py *p, nid n);
 static val *call_value(py *p, val *fn, pargs *a, nid call);
+static const char *positional(py *p, const char *cls, uint32_t i);
 
 /* ---- the tensor graph ---- */
 static void too_many_layers(py *p, nnl_span at);
@@ -681,7 +697,7 @@ static pobj *new_obj(py *p, ocat cat, const char *cls, nnl_span cls_at,
   o->cls = cls;
   o->cls_at = cls_at;
   o->a = a ? a : new_args(p, cls_at);
-  o->app_in = o->app_out = -1;
+  o->app_in = o->app_out = o->node = -1;
   return o;
 }
 
@@ -720,6 +736,10 @@ static val *apply(py *p, pobj *o, val *v, nnl_span at) {
     if (src >= 0) APUSH(p, &in, src);
   }
   int32_t id = add_node(p, o, at, in.items, in.len);
+  if (o && id >= 0) {
+    o->node = id;
+    o->napps++;
+  }
   return tensor(p, id, at);
 }
 
@@ -822,6 +842,47 @@ static val *sequential(py *p, pargs *a, nnl_span at) {
   }
   m->name = arg(a, 1, "name", NULL);
   return model_val(p, m, at);
+}
+
+/* ---- the learning rate set after construction ---- */
+static bool lr_name(const char *s) {
+  return strcmp(s, "learning_rate") == 0 || strcmp(s, "lr") == 0;
+}
+
+/* Does o own a learning rate: a Keras optimizer object, or
+ * model.optimizer (a bound "optimizer" of a model)? */
+static bool lr_owner(const val *o) {
+  return (o->k == V_OBJ && o->obj->cat == O_OPT) ||
+         (o->k == V_BOUND && o->self_v->k == V_MODEL && strcmp(o->s, "optimizer") == 0);
+}
+
+/* owner's starting learning rate becomes v (opt.learning_rate = v,
+ * K.set_value(model.optimizer.lr, v), opt.lr.assign(v)): a number or a
+ * schedule as given; anything else, or a set under an undecidable branch,
+ * unknown.  An optimizer object gets it as its learning_rate argument;
+ * model.optimizer of a model compiled with a name ("adam") keeps it in
+ * the model (lr_set), applied after compile. */
+static void set_lr(py *p, val *owner, val *v, nnl_span at) {
+  if (p->taint > 0 || !v || (v->k != V_NUM && v->k != V_OBJ)) v = unk(p, at);
+  if (owner->k == V_BOUND) {
+    pmodel *m = owner->self_v->model;
+    val *o = m->compile ? arg(m->compile, 0, "optimizer", NULL) : NULL;
+    if (!o || o->k != V_OBJ || o->obj->cat != O_OPT) {
+      m->lr_set = v;
+      return;
+    }
+    owner = o;
+  }
+  pargs *a = owner->obj->a;
+  for (uint32_t i = 0; i < a->kw.len; i++)
+    if (lr_name(a->kw.items[i])) {
+      a->kw.items[i] = "learning_rate";
+      a->kwv.items[i] = v;
+      return;
+    }
+  APUSH(p, &a->kw, "learning_rate");
+  APUSH(p, &a->kw_at, at);
+  APUSH(p, &a->kwv, v);
 }
 
 /* ---- calls into the Keras namespace ---- */
@@ -933,6 +994,18 @@ static val *keras_call(py *p, const char *q, pargs *a, nid call) {
   bool tf = strncmp(q, "tensorflow.", 11) == 0;
   if (keras) {
     if (strcmp(last, "Sequential") == 0) return sequential(p, a, at);
+    if (strcmp(last, "set_value") == 0 && has_part(q, "backend")) {
+      /* K.set_value(model.optimizer.lr, 1e-4) */
+      val *x = arg(a, 0, "x", NULL);
+      if (x && x->k == V_BOUND && strcmp(x->s, "learning_rate") == 0 && lr_owner(x->self_v))
+        set_lr(p, x->self_v, arg(a, 1, "value", NULL), at);
+      return mk(p, V_NONE, at);
+    }
+    if (strcmp(last, "LearningRateScheduler") == 0) {
+      val *v = mk(p, V_OBJ, at);
+      v->obj = new_obj(p, O_OTHER, last, cls_at, a);
+      return v;
+    }
     if ((strcmp(last, "Model") == 0 || strcmp(last, "Functional") == 0) &&
         !has_part(q, "layers"))
       return functional(p, a, at);
@@ -1004,6 +1077,20 @@ static val *keras_call(py *p, const char *q, pargs *a, nid call) {
   }
   if (any_tensor(a)) return apply(p, NULL, all_tensors(p, a), at);
   return unk(p, at);
+}
+
+/* Set d[key] (a later value of a key replaces the earlier; "" is a key
+ * that is not a string, never replaced).  Past 256 keys the earlier ones
+ * are not searched (bounded work: lookups scan from the last key). */
+static void dict_set(py *p, pdict *d, const char *key, val *v) {
+  if (key[0] && d->keys.len <= 256)
+    for (uint32_t i = 0; i < d->keys.len; i++)
+      if (!strcmp(d->keys.items[i], key)) {
+        d->vals.items[i] = v;
+        return;
+      }
+  APUSH(p, &d->keys, key);
+  APUSH(p, &d->vals, v);
 }
 
 /* ---- builtins ---- */
@@ -1101,10 +1188,7 @@ static val *builtin(py *p, const char *name, pargs *a, nnl_span at) {
   if (strcmp(name, "dict") == 0 && !a->pos.len && !a->kw_splat) {
     val *v = mk(p, V_DICT, at);
     v->dict = nnl_arena_alloc(p->a, sizeof *v->dict);
-    for (uint32_t i = 0; i < a->kw.len; i++) {
-      APUSH(p, &v->dict->keys, a->kw.items[i]);
-      APUSH(p, &v->dict->vals, a->kwv.items[i]);
-    }
+    for (uint32_t i = 0; i < a->kw.len; i++) dict_set(p, v->dict, a->kw.items[i], a->kwv.items[i]);
     return v;
   }
   if (strcmp(name, "print") == 0) return mk(p, V_NONE, at);
@@ -1144,11 +1228,13 @@ static val *lookup(py *p, const char *name, nnl_span at) {
 
 static void bind_name(py *p, const char *name, val *v) {
   if (p->taint > 0) v = unk(p, v ? v->at : NNL_NOSPAN);
+  if (v && v->k == V_MODEL && !v->model->var) v->model->var = name;
   scope_set(p->locals ? p->locals : &p->globals, name, v);
 }
 
-/* Bind an assignment target: a name, a tuple/list pattern, self.attr.
- * Subscripts and other attributes are not followed. */
+/* Bind an assignment target: a name, a tuple/list pattern, self.attr,
+ * d["key"] on a dict, an optimizer's learning_rate / lr.  Other
+ * subscripts and attributes are not followed. */
 static void bind(py *p, nid target, val *v, int depth) {
   if (depth > 16) return;
   if (is(p, target, K_identifier)) {
@@ -1163,9 +1249,19 @@ static void bind(py *p, nid target, val *v, int depth) {
       bind(p, ts.items[i], ok ? v->seq->it.items[i] : unk(p, v->at), depth + 1);
   } else if (is(p, target, K_attribute)) {
     val *o = eval(p, field(p, target, FLD_object));
+    const char *an = text(p, field(p, target, FLD_attribute));
     if (o->k == V_INST)
-      scope_set(o->inst->attrs, text(p, field(p, target, FLD_attribute)),
-                p->taint > 0 ? unk(p, v->at) : v);
+      scope_set(o->inst->attrs, an, p->taint > 0 ? unk(p, v->at) : v);
+    else if (lr_name(an) && lr_owner(o)) /* opt.learning_rate = 1e-4 */
+      set_lr(p, o, v, span_of(p, target));
+  } else if (is(p, target, K_subscript)) {
+    /* d["key"] = v on a dict; other subscripts are not followed */
+    val *o = eval(p, field(p, target, FLD_value));
+    if (o->k == V_DICT) {
+      val *ix = eval(p, field(p, target, FLD_subscript));
+      if (p->taint > 0 || ix->k != V_STR || !ix->s[0]) o->dict->unknown = true;
+      else dict_set(p, o->dict, ix->s, v);
+    }
   } else if (is(p, target, K_parenthesized_expression)) {
     nodes ts = {0};
     kids(p, target, &ts);
@@ -1363,7 +1459,22 @@ static pargs *eval_args(py *p, nid call) {
     } else if (is(p, c, K_list_splat)) {
       if (a->pos_splat < 0) a->pos_splat = (int)a->pos.len;
     } else if (is(p, c, K_dictionary_splat)) {
-      a->kw_splat = true;
+      /* **d: a dict the interpreter knows gives its keys as keywords */
+      nodes ds = {0};
+      kids(p, c, &ds);
+      val *d = ds.len == 1 ? eval(p, ds.items[0]) : NULL;
+      bool ok = d && d->k == V_DICT && !d->dict->unknown;
+      for (uint32_t j = 0; ok && j < d->dict->keys.len; j++)
+        if (!d->dict->keys.items[j][0]) ok = false;
+      if (!ok) {
+        a->kw_splat = true;
+        continue;
+      }
+      for (uint32_t j = 0; j < d->dict->keys.len; j++) {
+        APUSH(p, &a->kw, d->dict->keys.items[j]);
+        APUSH(p, &a->kw_at, d->at);
+        APUSH(p, &a->kwv, d->dict->vals.items[j]);
+      }
     } else {
       APUSH(p, &a->pos, eval(p, c));
     }
@@ -1499,7 +1610,123 @@ static val *instantiate_model(py *p, val *cls, pargs *a, nnl_span at) {
   return v;
 }
 
-/* Methods of models and lists. */
+/* ---- calls in branches nnlint cannot decide ---- */
+
+/* Are x and y the same value as far as a rule can tell (one literal, one
+ * object, objects of one class with the same arguments)?  Unknown values
+ * never are. */
+static bool val_eq(py *p, val *x, val *y, int depth);
+static bool args_eq(py *p, pargs *x, pargs *y, int depth) {
+  if (x == y) return true;
+  if (x->pos.len != y->pos.len || x->kw.len != y->kw.len ||
+      x->kw_splat != y->kw_splat || x->pos_splat != y->pos_splat)
+    return false;
+  for (uint32_t i = 0; i < x->pos.len; i++)
+    if (!val_eq(p, x->pos.items[i], y->pos.items[i], depth + 1)) return false;
+  for (uint32_t i = 0; i < x->kw.len; i++)
+    if (strcmp(x->kw.items[i], y->kw.items[i]) ||
+        !val_eq(p, x->kwv.items[i], y->kwv.items[i], depth + 1))
+      return false;
+  return true;
+}
+static bool val_eq(py *p, val *x, val *y, int depth) {
+  if (!x || !y || depth > 8 || x->k != y->k || x->k == V_UNK) return false;
+  if (x == y) return true;
+  switch (x->k) {
+  case V_NONE: return true;
+  case V_BOOL: return x->b == y->b;
+  case V_NUM: return x->n == y->n;
+  case V_STR: case V_CODE: return strcmp(x->s, y->s) == 0;
+  case V_MOD: return strcmp(canon(p, x->s), canon(p, y->s)) == 0;
+  case V_SEQ:
+    if (x->seq->unknown || y->seq->unknown || x->seq->it.len != y->seq->it.len)
+      return false;
+    for (uint32_t i = 0; i < x->seq->it.len; i++)
+      if (!val_eq(p, x->seq->it.items[i], y->seq->it.items[i], depth + 1)) return false;
+    return true;
+  case V_DICT:
+    if (x->dict->unknown || y->dict->unknown || x->dict->keys.len != y->dict->keys.len)
+      return false;
+    for (uint32_t i = 0; i < x->dict->keys.len; i++)
+      if (strcmp(x->dict->keys.items[i], y->dict->keys.items[i]) ||
+          !val_eq(p, x->dict->vals.items[i], y->dict->vals.items[i], depth + 1))
+        return false;
+    return true;
+  case V_OBJ:
+    return x->obj == y->obj ||
+           (x->obj->cat == y->obj->cat && strcmp(x->obj->cls, y->obj->cls) == 0 &&
+            args_eq(p, x->obj->a, y->obj->a, depth + 1));
+  default: return false;
+  }
+}
+
+/* The argument named key of a call to cls: a keyword, else the positional
+ * argument Keras names so; NULL when not given. */
+static val *named_arg(py *p, const char *cls, pargs *a, const char *key) {
+  for (uint32_t i = 0; i < a->kw.len; i++)
+    if (strcmp(a->kw.items[i], key) == 0) return a->kwv.items[i];
+  for (uint32_t i = 0; i < a->pos.len; i++) {
+    if (a->pos_splat >= 0 && (int)i >= a->pos_splat) break;
+    const char *k = positional(p, cls, i);
+    if (k && strcmp(k, key) == 0) return a->pos.items[i];
+  }
+  return NULL;
+}
+
+/* The arguments of two calls to cls ("compile", "fit") of which either
+ * ran (branches nnlint cannot decide): an argument both give alike stays;
+ * one they give differently, or only one of them gives, is unknown. */
+static pargs *merge_args(py *p, const char *cls, pargs *x, pargs *y) {
+  if (args_eq(p, x, y, 0)) return y;
+  pargs *r = new_args(p, y->at);
+  r->kw_splat = x->kw_splat || y->kw_splat || x->pos_splat >= 0 || y->pos_splat >= 0;
+  pargs *both[2] = {x, y};
+  for (int s = 0; s < 2; s++) {
+    pargs *a = both[s], *o = both[1 - s];
+    for (uint32_t i = 0; i < a->kw.len + a->pos.len; i++) {
+      const char *key;
+      nnl_span kat;
+      if (i < a->kw.len) {
+        key = a->kw.items[i];
+        kat = a->kw_at.items[i];
+      } else {
+        uint32_t j = i - a->kw.len;
+        if (a->pos_splat >= 0 && (int)j >= a->pos_splat) break;
+        key = positional(p, cls, j);
+        kat = a->pos.items[j]->at;
+      }
+      if (!key) continue;
+      bool dup = false;
+      for (uint32_t k = 0; k < r->kw.len && !dup; k++) dup = strcmp(r->kw.items[k], key) == 0;
+      if (dup) continue;
+      val *v = named_arg(p, cls, a, key), *w = named_arg(p, cls, o, key);
+      APUSH(p, &r->kw, key);
+      APUSH(p, &r->kw_at, kat);
+      APUSH(p, &r->kwv, val_eq(p, v, w, 0) ? v : unk(p, y->at));
+    }
+  }
+  return r;
+}
+
+/* May a fit call's callbacks set the learning rate: a
+ * LearningRateScheduler among them, or callbacks nnlint cannot list? */
+static bool has_lr_scheduler(pargs *a) {
+  val *cb = arg(a, 99, "callbacks", NULL);
+  if (!cb || cb->k == V_NONE) return false;
+  if (cb->k == V_UNK || (cb->k == V_SEQ && cb->seq->unknown)) return true;
+  val *const *items = &cb;
+  uint32_t n = 1;
+  if (cb->k == V_SEQ) items = cb->seq->it.items, n = cb->seq->it.len;
+  for (uint32_t i = 0; i < n; i++)
+    if (items[i] && items[i]->k == V_OBJ &&
+        strcmp(items[i]->obj->cls, "LearningRateScheduler") == 0)
+      return true;
+  return false;
+}
+
+/* Methods of models and lists.  compile and fit under a branch or loop
+ * nnlint cannot decide are taken as run (the training the file
+ * describes); two of them in such branches merge (merge_args). */
 static val *call_method(py *p, val *bound, pargs *a, nnl_span at) {
   val *self = bound->self_v;
   const char *name = bound->s;
@@ -1514,20 +1741,32 @@ static val *call_method(py *p, val *bound, pargs *a, nnl_span at) {
     } else if (!strcmp(name, "pop")) {
       m->dynamic = true;
     } else if (!strcmp(name, "compile")) {
-      if (p->taint > 0) m->dynamic = true;
-      m->compile = a;
+      m->compile = p->taint > 0 && m->compile ? merge_args(p, "compile", m->compile, a) : a;
     } else if (!strcmp(name, "fit") || !strcmp(name, "fit_generator") ||
                !strcmp(name, "train_on_batch")) {
-      if (p->taint > 0 && !m->fit) m->dynamic = true;
-      m->fit = a;
+      m->fit = p->taint > 0 && m->fit ? merge_args(p, name, m->fit, a) : a;
       m->fit_method = name;
+      if (has_lr_scheduler(a)) m->lr_sched = true;
       val *x = arg(a, 0, "x", "generator");
       if (x && (x->k == V_UNK || x->k == V_OBJ) && p->augment_seen) m->augmented = true;
-    } else if (!strcmp(name, "evaluate") || !strcmp(name, "evaluate_generator")) {
+    } else if (!strcmp(name, "evaluate") || !strcmp(name, "evaluate_generator") ||
+               !strcmp(name, "test_on_batch")) {
       if (!nnl_span_ok(m->eval_at)) m->eval_at = at;
     } else if (!strcmp(name, "__call__")) {
       return apply(p, NULL, a->pos.len ? a->pos.items[0] : NULL, at);
     }
+    return unk(p, at);
+  }
+  if (self->k == V_BOUND && strcmp(name, "assign") == 0 &&
+      strcmp(self->s, "learning_rate") == 0 && lr_owner(self->self_v)) {
+    set_lr(p, self->self_v, arg(a, 0, "value", NULL), at); /* opt.lr.assign(v) */
+    return unk(p, at);
+  }
+  if (self->k == V_DICT) {
+    /* reading methods leave it as it is; anything else may change it */
+    if (strcmp(name, "get") && strcmp(name, "keys") && strcmp(name, "values") &&
+        strcmp(name, "items") && strcmp(name, "copy"))
+      self->dict->unknown = true;
     return unk(p, at);
   }
   if (self->k == V_SEQ) {
@@ -1598,6 +1837,57 @@ static val *call_value(py *p, val *fn, pargs *a, nid call) {
 }
 
 /* ---- attributes ---- */
+
+/* model.layers: a Sequential's layers in order (an Input left out); a
+ * functional model's, as Keras lists them: each layer object once, in the
+ * order of its first application reached from the outputs, Inputs
+ * included; an op nnlint does not know is an unknown value there.  A
+ * dynamic or subclassed model's: unknown. */
+static val *model_layers(py *p, pmodel *m, nnl_span at) {
+  if (m->dynamic || m->kind == M_SUB) return unk(p, at);
+  val *s = seq_val(p, at, false);
+  if (m->kind == M_SEQ) {
+    for (uint32_t i = 0; i < m->seq.len; i++) {
+      val *v = m->seq.items[i];
+      if (v->k == V_OBJ && v->obj->cat == O_INPUT) continue;
+      if (v->k == V_TENSOR && v->tensor >= 0 && p->nodes.items[v->tensor].o &&
+          p->nodes.items[v->tensor].o->cat == O_INPUT) continue;
+      APUSH(p, &s->seq->it, v);
+    }
+    return s;
+  }
+  uint32_t n = p->nodes.len;
+  uint8_t *seen = nnl_xcalloc(n ? n : 1, 1);
+  NNL_ARRAY(int32_t) stack = {0};
+  for (uint32_t i = 0; i < m->outs.len; i++)
+    if (m->outs.items[i] >= 0) nnl_array_push(&stack, m->outs.items[i]);
+  while (stack.len) {
+    int32_t id = stack.items[--stack.len];
+    if (id < 0 || (uint32_t)id >= n || seen[id]) continue;
+    seen[id] = 1;
+    gnode *g = &p->nodes.items[id];
+    for (uint32_t k = 0; k < g->nin; k++) nnl_array_push(&stack, g->in[k]);
+  }
+  nnl_array_free(&stack);
+  for (uint32_t id = 0; id < n; id++) {
+    if (!seen[id]) continue;
+    pobj *o = p->nodes.items[id].o;
+    if (!o) {
+      if (p->nodes.items[id].nin) APUSH(p, &s->seq->it, unk(p, p->nodes.items[id].at));
+      continue;
+    }
+    bool dup = false; /* a shared layer: listed once */
+    for (uint32_t k = 0; o->napps > 1 && k < s->seq->it.len && !dup; k++)
+      dup = s->seq->it.items[k]->k == V_OBJ && s->seq->it.items[k]->obj == o;
+    if (dup) continue;
+    val *v = mk(p, V_OBJ, p->nodes.items[id].at);
+    v->obj = o;
+    APUSH(p, &s->seq->it, v);
+  }
+  free(seen);
+  return s;
+}
+
 static val *attribute(py *p, nid n) {
   val *o = eval(p, field(p, n, FLD_object));
   nid an = field(p, n, FLD_attribute);
@@ -1633,18 +1923,44 @@ static val *attribute(py *p, nid n) {
       for (uint32_t i = 0; i < t->len; i++) APUSH(p, &s->seq->it, tensor(p, t->items[i], at));
       return s;
     }
+    if (!strcmp(name, "layers")) return model_layers(p, m, at);
     val *v = mk(p, V_BOUND, at);
     v->s = name;
     v->self_v = o;
     return v;
   }
-  case V_SEQ: {
+  case V_SEQ:
+  case V_DICT: {
     val *v = mk(p, V_BOUND, at);
     v->s = name;
     v->self_v = o;
     return v;
   }
+  case V_BOUND:
+    if ((lr_name(name) && lr_owner(o)) || /* model.optimizer.lr */
+        (!strcmp(name, "assign") && !strcmp(o->s, "learning_rate") &&
+         lr_owner(o->self_v))) { /* opt.learning_rate.assign */
+      val *v = mk(p, V_BOUND, at);
+      v->s = lr_name(name) ? "learning_rate" : "assign";
+      v->self_v = o;
+      return v;
+    }
+    return unk(p, at);
   case V_OBJ:
+    if (lr_name(name) && lr_owner(o)) { /* opt.learning_rate */
+      val *v = mk(p, V_BOUND, at);
+      v->s = "learning_rate";
+      v->self_v = o;
+      return v;
+    }
+    if (o->obj->cat == O_LAYER && o->obj->napps == 1 &&
+        (!strcmp(name, "output") || !strcmp(name, "input"))) {
+      /* a layer applied once: its output tensor, or its single input */
+      gnode *g = &p->nodes.items[o->obj->node];
+      if (name[0] == 'o') return tensor(p, o->obj->node, at);
+      if (g->nin == 1) return tensor(p, g->in[0], at);
+      return unk(p, at);
+    }
     if (o->obj->cat == O_OPAQUE &&
         (!strcmp(name, "output") || !strcmp(name, "input"))) {
       pobj *x = o->obj;
@@ -1785,8 +2101,8 @@ static val *eval_inner(py *p, nid n) {
       double i = ix->n < 0 ? ix->n + v->seq->it.len : ix->n;
       if (i >= 0 && i < v->seq->it.len && i == floor(i)) return v->seq->it.items[(uint32_t)i];
     }
-    if (v->k == V_DICT && ix->k == V_STR)
-      for (uint32_t k = 0; k < v->dict->keys.len; k++)
+    if (v->k == V_DICT && ix->k == V_STR && !v->dict->unknown)
+      for (uint32_t k = v->dict->keys.len; k-- > 0;)
         if (!strcmp(v->dict->keys.items[k], ix->s)) return v->dict->vals.items[k];
     if (v->k == V_TENSOR) return apply(p, NULL, v, at);
     return unk(p, at);
@@ -1894,11 +2210,25 @@ static val *eval_inner(py *p, nid n) {
     nodes ks = {0};
     kids(p, n, &ks);
     for (uint32_t i = 0; i < ks.len; i++) {
-      if (!is(p, ks.items[i], K_pair)) continue;
+      if (is(p, ks.items[i], K_dictionary_splat)) { /* {**base, ...} */
+        nodes ds = {0};
+        kids(p, ks.items[i], &ds);
+        val *d = ds.len == 1 ? eval(p, ds.items[0]) : NULL;
+        if (!d || d->k != V_DICT || d->dict->unknown) {
+          v->dict->unknown = true;
+          continue;
+        }
+        for (uint32_t j = 0; j < d->dict->keys.len; j++)
+          dict_set(p, v->dict, d->dict->keys.items[j], d->dict->vals.items[j]);
+        continue;
+      }
+      if (!is(p, ks.items[i], K_pair)) {
+        v->dict->unknown = true;
+        continue;
+      }
       val *k = eval(p, field(p, ks.items[i], FLD_key));
       val *x = eval(p, field(p, ks.items[i], FLD_value));
-      APUSH(p, &v->dict->keys, k->k == V_STR ? k->s : "");
-      APUSH(p, &v->dict->vals, x);
+      dict_set(p, v->dict, k->k == V_STR ? k->s : "", x);
     }
     return v;
   }
@@ -2153,6 +2483,17 @@ static flow exec_stmt(py *p, nid s) {
   case K_break_statement: return p->taint ? F_NEXT : F_BREAK;
   case K_continue_statement: return p->taint ? F_NEXT : F_CONTINUE;
   case K_block: return exec_block(p, s);
+  case K_delete_statement: { /* del d["key"]: that dict is no longer known */
+    nodes ks = {0};
+    kids(p, s, &ks);
+    if (ks.len == 1 && is(p, ks.items[0], K_expression_list)) kids(p, ks.items[0], &ks);
+    for (uint32_t i = 0; i < ks.len; i++)
+      if (is(p, ks.items[i], K_subscript)) {
+        val *d = eval(p, field(p, ks.items[i], FLD_value));
+        if (d->k == V_DICT) d->dict->unknown = true;
+      }
+    return F_NEXT;
+  }
   default:
     return F_NEXT; /* pass, global, assert, raise, print, del, ... */
   }
@@ -2237,6 +2578,7 @@ static void to_kval(py *p, val *v, nnl_kval *out, int depth) {
     return;
   }
   case V_DICT: {
+    if (v->dict->unknown) return;
     nnl_karg *items = nnl_arena_alloc(p->a, (v->dict->keys.len + 1) * sizeof *items);
     for (uint32_t i = 0; i < v->dict->keys.len; i++) {
       items[i].key = v->dict->keys.items[i];
@@ -2424,7 +2766,18 @@ static void model_to_ir(py *p, pmodel *pm) {
   if (pm->fit) {
     size_t n;
     bool gen = strcmp(pm->fit_method, "fit_generator") == 0;
-    nnl_karg *args = to_kargs(p, gen ? "fit_generator" : "fit", pm->fit, &n, 0);
+    bool tob = strcmp(pm->fit_method, "train_on_batch") == 0;
+    nnl_karg *args = to_kargs(p, gen ? "fit_generator" : tob ? "train_on_batch" : "fit",
+                              pm->fit, &n, 0);
+    if (tob && !nnl_karg_find(args, n, "batch_size")) {
+      /* train_on_batch: the batch is whatever the loop hands it */
+      nnl_karg *more = nnl_arena_alloc(p->a, (n + 1) * sizeof *more);
+      memcpy(more, args, n * sizeof *more);
+      more[n].key = "batch_size";
+      more[n].key_at = pm->fit->at;
+      more[n].v = (nnl_kval){.kind = NNL_KV_UNKNOWN, .at = pm->fit->at};
+      args = more, n++;
+    }
     if (gen) { /* fit_generator(generator, steps_per_epoch, epochs, ...) */
       val *e = arg(pm->fit, 2, "epochs", "nb_epoch");
       if (e && !nnl_karg_find(args, n, "epochs")) {
@@ -2443,6 +2796,17 @@ static void model_to_ir(py *p, pmodel *pm) {
       t->validation = (nnl_flag){false, pm->fit->at, NNL_KNOWN};
     }
   }
+  nnl_optimizer *opt = &m->training.optimizer;
+  if (opt->state == NNL_KNOWN && (pm->lr_set || pm->lr_sched)) {
+    /* the rate set after compile (model.optimizer.learning_rate = v), or
+     * by a LearningRateScheduler callback: that value, or unknown */
+    val *v = pm->lr_sched ? NULL : pm->lr_set;
+    nnl_span at = v && nnl_span_ok(v->at) ? v->at : pm->fit ? pm->fit->at : pm->at;
+    if (v && v->k == V_NUM && isfinite(v->n))
+      opt->lr = (nnl_num){v->n, at, NNL_KNOWN};
+    else
+      opt->lr = (nnl_num){0, at, NNL_UNKNOWN};
+  }
   if (nnl_span_ok(pm->eval_at) && !(m->training.validation.state == NNL_KNOWN &&
                                      m->training.validation.v)) {
     /* evaluate() on held-out data checks the results */
@@ -2453,6 +2817,117 @@ static void model_to_ir(py *p, pmodel *pm) {
     m->training.augmentation.at = pm->at;
   }
   nnl_array_push(&p->doc->models, m);
+}
+
+/* ---- views: models made of another model's layers ---- */
+
+static int cmp_key(const void *a, const void *b) {
+  uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* The layers of a model as sorted, unique keys: a Sequential's items (a
+ * layer object, a nested model, else the value itself), a graph model's
+ * reached nodes (the layer object applied there; an op without one: the
+ * node).  Inputs and unknown sources are left out. */
+static uintptr_t *layer_keys(py *p, pmodel *pm, uint32_t *len) {
+  NNL_ARRAY(uintptr_t) k = {0};
+  if (pm->kind == M_SEQ) {
+    for (uint32_t i = 0; i < pm->seq.len; i++) {
+      val *v = pm->seq.items[i];
+      if (v->k == V_OBJ && v->obj->cat == O_INPUT) continue;
+      if (v->k == V_TENSOR) continue; /* keras.Input(...) */
+      nnl_array_push(&k, v->k == V_OBJ ? (uintptr_t)v->obj
+                         : v->k == V_MODEL ? (uintptr_t)v->model : (uintptr_t)v);
+    }
+  } else {
+    uint32_t n = p->nodes.len;
+    if (!p->gseen) {
+      p->gseen = nnl_xcalloc(n ? n : 1, 1);
+      p->gmap = nnl_xmalloc((n ? n : 1) * sizeof *p->gmap);
+    }
+    NNL_ARRAY(int32_t) stack = {0}, reached = {0};
+    for (uint32_t i = 0; i < pm->outs.len; i++) nnl_array_push(&stack, pm->outs.items[i]);
+    while (stack.len) {
+      int32_t id = stack.items[--stack.len];
+      if (id < 0 || (uint32_t)id >= n || p->gseen[id]) continue;
+      p->gseen[id] = 1;
+      nnl_array_push(&reached, id);
+      gnode *g = &p->nodes.items[id];
+      for (uint32_t j = 0; j < g->nin; j++) nnl_array_push(&stack, g->in[j]);
+      if (g->o ? g->o->cat == O_INPUT : g->nin == 0) continue;
+      nnl_array_push(&k, g->o ? (uintptr_t)g->o : (uintptr_t)g);
+    }
+    for (uint32_t i = 0; i < reached.len; i++) p->gseen[reached.items[i]] = 0;
+    nnl_array_free(&stack);
+    nnl_array_free(&reached);
+  }
+  if (k.len > 1) qsort(k.items, k.len, sizeof *k.items, cmp_key);
+  uint32_t u = 0;
+  for (uint32_t i = 0; i < k.len; i++)
+    if (!u || k.items[u - 1] != k.items[i]) k.items[u++] = k.items[i];
+  *len = u;
+  return k.items;
+}
+
+/* Is every key of a (sorted, unique) among those of b? */
+static bool keys_within(const uintptr_t *a, uint32_t na, const uintptr_t *b, uint32_t nb) {
+  uint32_t j = 0;
+  for (uint32_t i = 0; i < na; i++) {
+    while (j < nb && b[j] < a[i]) j++;
+    if (j == nb || b[j] != a[i]) return false;
+    j++;
+  }
+  return true;
+}
+
+static bool trained(const pmodel *pm) { return pm->compile || pm->fit; }
+
+/* Mark the views: a model never compiled or trained whose layers all
+ * belong to another model of the file (an encoder or feature extractor
+ * cut out of a bigger model, a decoder made by applying its last layer to
+ * a new Input) is a view of it; its layers are linted as part of that
+ * model.  A compiled or trained model is never a view; of two models that
+ * are not, the one whose layers are a strict subset of the other's is the
+ * view, and of two with the same layers, the later.  The bigger model is
+ * named: a trained one first, else the one with most layers.  Bounded:
+ * past a budget of comparisons the rest stay models of their own. */
+static void find_views(py *p) {
+  uint32_t nm = p->models.len, untrained = 0;
+  for (uint32_t i = 0; i < nm; i++) untrained += !trained(p->models.items[i]);
+  if (nm < 2 || !untrained) return;
+  uintptr_t **keys = nnl_xcalloc(nm, sizeof *keys);
+  uint32_t *len = nnl_xcalloc(nm, sizeof *len);
+  for (uint32_t i = 0; i < nm; i++) keys[i] = layer_keys(p, p->models.items[i], &len[i]);
+  uint64_t work = 0, limit = (uint64_t)1 << 26;
+  for (uint32_t i = 0; i < nm && work < limit; i++) {
+    pmodel *a = p->models.items[i];
+    if (trained(a) || !len[i]) continue;
+    pmodel *best = NULL;
+    uint32_t best_len = 0;
+    for (uint32_t j = 0; j < nm && work < limit; j++) {
+      pmodel *b = p->models.items[j];
+      if (j == i || len[j] < len[i]) continue;
+      if (len[j] == len[i] && !trained(b) && j > i) continue; /* keep the first */
+      work += len[i] + len[j] + 1;
+      if (!keys_within(keys[i], len[i], keys[j], len[j])) continue;
+      if (!best || (trained(b) && !trained(best)) ||
+          (trained(b) == trained(best) && len[j] > best_len))
+        best = b, best_len = len[j];
+    }
+    a->view_of = best;
+  }
+  for (uint32_t i = 0; i < nm; i++) free(keys[i]);
+  free(keys);
+  free(len);
+}
+
+/* A model's name for a note: the variable it was bound to, its name=, or
+ * "model". */
+static const char *model_label(const pmodel *pm) {
+  if (pm->var) return pm->var;
+  if (pm->name && pm->name->k == V_STR) return pm->name->s;
+  return "model";
 }
 
 /* ---- the front end ---- */
@@ -2876,11 +3351,25 @@ int nnl_parse_keras_py(nnl_ctx *cx, nnl_doc *doc) {
     rc = -1;
     goto done;
   }
+  if (!p->gave_up) find_views(p);
   if (!p->gave_up)
     for (uint32_t i = 0; i < p->models.len; i++) {
       pmodel *pm = p->models.items[i];
       if (pm->dynamic) continue;
       if (pm->kind == M_SEQ && pm->seq.len == 0) continue;
+      if (pm->view_of) {
+        if (cx->verbose && cx->log) {
+          uint32_t line, col, bline, bcol;
+          nnl_doc_position(doc, pm->at.off, &line, &col);
+          nnl_doc_position(doc, pm->view_of->at.off, &bline, &bcol);
+          fprintf(cx->log,
+                  "nnlint: %s: model '%s' (line %u) is a view of the layers of "
+                  "'%s' (line %u): not linted separately\n",
+                  doc->path ? doc->path : "-", model_label(pm), line,
+                  model_label(pm->view_of), bline);
+        }
+        continue;
+      }
       model_to_ir(p, pm);
     }
   /* a number no Keras model can have (keras.c): Dense(-8), Dropout(nan) */
