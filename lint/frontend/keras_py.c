@@ -2685,6 +2685,33 @@ static int cmp_id(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* Is the text at span a one plain data name: an identifier or a dotted
+ * attribute chain (x_train, data.x), not a call? */
+static bool data_name(const char *src, nnl_span at) {
+  if (!nnl_span_ok(at) || !at.len) return false;
+  for (uint32_t i = 0; i < at.len; i++) {
+    char c = src[at.off + i];
+    bool id = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+              (i > 0 && ((c >= '0' && c <= '9') || c == '.'));
+    if (!id) return false;
+  }
+  return true;
+}
+
+/* fit(x_train, x_train): the input is its own target, so the model is an
+ * autoencoder (a reconstruction, not a classification with one class a
+ * pixel), unless the file declares nothing else.  Only the same plain
+ * name counts: two calls that read alike may return different data. */
+static void same_target(py *p, pargs *fit, nnl_model *m) {
+  val *x = arg(fit, 0, "x", NULL), *y = arg(fit, 1, "y", NULL);
+  if (!x || !y || m->task.state != NNL_ABSENT) return;
+  const char *src = p->doc->src;
+  if (!data_name(src, x->at) || x->at.len != y->at.len ||
+      memcmp(src + x->at.off, src + y->at.off, x->at.len) != 0)
+    return;
+  m->task = (nnl_str){"autoencoder", y->at, NNL_KNOWN};
+}
+
 /* Functional: the nodes reachable backward from the outputs, in creation
  * order (which is topological: a node is made after its inputs).  The
  * work is in the nodes reached, not in the file's whole graph: p->gseen
@@ -2791,6 +2818,7 @@ static void model_to_ir(py *p, pmodel *pm) {
     }
     nnl_training *t = &m->training;
     nnl_keras_set_fit(m, args, n, pm->fit->at);
+    same_target(p, pm->fit, m);
     if (t->validation.state == NNL_ABSENT && !pm->fit->kw_splat) {
       /* the fit call says there is no validation */
       t->validation = (nnl_flag){false, pm->fit->at, NNL_KNOWN};
