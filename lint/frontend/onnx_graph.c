@@ -654,6 +654,19 @@ static wsum tensor_sum(const nnl_onnx_tensor *t) {
   return w;
 }
 
+/* A float32 result as the shortest decimal that is the same float32
+ * (3 * 0.1f is 0.3, not 0.30000001192092896), for messages. */
+static double float_value(float f) {
+  char b[32];
+  if (!isfinite(f)) return f;
+  for (int prec = 1; prec <= 9; prec++) {
+    snprintf(b, sizeof b, "%.*g", prec, (double)f);
+    double d = strtod(b, NULL);
+    if ((float)d == f) return d;
+  }
+  return f;
+}
+
 /* What the file says about the values of a constant weight operand. */
 static wsum const_sum(st *s, const val *v, int depth) {
   wsum w = {0};
@@ -708,6 +721,30 @@ static wsum const_sum(st *s, const val *v, int depth) {
       w.all_zero = w.value == 0;
     } else if (!a) {
       w.all_equal = w.all_zero = 1; /* the default value is 0 */
+    }
+    return w;
+  }
+  if (streq(n->op_type, "DequantizeLinear") && n->n_inputs >= 2) {
+    /* y = (x - zero_point) * scale: with one scale and one zero point for
+     * the whole tensor, y's values are equal exactly where x's are; a
+     * per-axis scale or zero point that varies leaves them unknown */
+    wsum x = const_sum(s, in_val(s, n, 0), depth + 1);
+    wsum sc = const_sum(s, in_val(s, n, 1), depth + 1);
+    wsum zp = {0};
+    zp.carried = true, zp.all_equal = zp.all_zero = 1, zp.value = 0;
+    if (n->n_inputs >= 3 && *n->inputs[2])
+      zp = const_sum(s, in_val(s, n, 2), depth + 1);
+    if (!x.carried || !sc.carried || !zp.carried || sc.all_equal != 1 ||
+        zp.all_equal != 1)
+      return w;
+    w = x;
+    if (x.all_equal == 1) {
+      w.value = float_value((float)(x.value - zp.value) * (float)sc.value);
+      w.all_zero = w.value == 0;
+    } else if (x.all_equal == 0 && sc.value != 0) {
+      w.all_zero = 0;
+    } else {
+      w.all_equal = w.all_zero = -1;
     }
     return w;
   }
