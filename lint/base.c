@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <sys/mman.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +49,9 @@ struct nnl_arena_block {
   _Alignas(16) unsigned char data[];
 };
 
-enum { ARENA_BLOCK = 64 * 1024 };
+/* Blocks of 64 KiB; once a document's arena holds 1 MiB, blocks of 2 MiB
+ * on huge pages (nnl_huge_alloc). */
+enum { ARENA_BLOCK = 64 * 1024, ARENA_HUGE_FROM = 1 << 20, ARENA_HUGE = 2 << 20 };
 
 void nnl_arena_init(nnl_arena *a) { memset(a, 0, sizeof *a); }
 
@@ -67,7 +70,14 @@ void *nnl_arena_alloc(nnl_arena *a, size_t n) {
   n = (n + 15) & ~(size_t)15;
   if (!a->head || a->used + n > a->head->size) {
     size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
-    nnl_arena_block *b = nnl_xmalloc(sizeof *b + size);
+    nnl_arena_block *b;
+    if (size == ARENA_BLOCK && a->total >= ARENA_HUGE_FROM) {
+      /* a big document: blocks of one huge page, one fault each */
+      size = ARENA_HUGE - sizeof *b;
+      b = nnl_huge_alloc(ARENA_HUGE);
+    } else {
+      b = nnl_xmalloc(sizeof *b + size);
+    }
     b->size = size;
     if (a->head && n > ARENA_BLOCK / 4) {
       /* A big block goes behind the head, so the head's free room stays. */
@@ -232,6 +242,36 @@ bool nnl_name_eq(const char *a, const char *b) {
   }
 }
 
+/* ---- Big arrays ---- */
+
+/* Advise huge pages for the 2 MiB-aligned part of [p, p + n). */
+static void huge_advise(void *p, size_t n) {
+#ifdef MADV_HUGEPAGE
+  /* 2 MiB: the transparent huge page size of x86-64 and of arm64 with 4 KiB
+     pages; elsewhere the advice is only a hint that may not apply */
+  const uintptr_t huge = (uintptr_t)2 << 20;
+  if (!p || n < huge) return;
+  uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+  uintptr_t hi = ((uintptr_t)p + n) & ~(huge - 1);
+  if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
+void *nnl_huge_alloc(size_t n) {
+  const size_t huge = (size_t)2 << 20;
+  if (n < huge) return nnl_xmalloc(n);
+  /* whole huge pages: the tail of the block is one too */
+  if (n > SIZE_MAX - huge) nnl_oom();
+  n = (n + huge - 1) & ~(huge - 1);
+  void *p = NULL;
+  if (posix_memalign(&p, huge, n) != 0 || !p) nnl_oom();
+  huge_advise(p, n);
+  return p;
+}
+
 /* ---- Files ---- */
 /* A regular file of st's size: one buffer, filled by read() straight from
  * the kernel (no stdio copy, no regrowth).  Returns 1 when fd is not a
@@ -245,7 +285,7 @@ static int read_regular(int fd, const struct stat *st, char **buf, size_t *len,
     return -1;
   }
   size_t size = (size_t)st->st_size, got = 0;
-  char *p = nnl_xmalloc(size + 1);
+  char *p = nnl_huge_alloc(size + 1); /* a big file: huge pages */
   while (got < size) {
     ssize_t r = read(fd, p + got, size - got);
     if (r < 0 && errno == EINTR) continue;

@@ -97,6 +97,15 @@ void nnl_buf_free(nnl_buf *b);
 /* NUL-terminated contents ("" for an empty buffer); the buffer keeps it. */
 const char *nnl_buf_str(nnl_buf *b);
 
+/* n bytes (not zeroed) for a big array freed with free(): from 2 MiB on,
+ * aligned to 2 MiB, rounded up to a multiple of it and advised
+ * (madvise MADV_HUGEPAGE, where the system has it) to be backed by
+ * transparent huge pages, so that big arrays cost one page
+ * fault per 2 MiB instead of one per 4 KiB, and fewer TLB misses (only a
+ * hint: without huge pages it is plain memory); smaller, plain
+ * nnl_xmalloc.  Out of memory: nnl_oom. */
+void *nnl_huge_alloc(size_t n);
+
 /* ---- Names ----
  * Model vocabulary is matched without regard to case, '_' or '-':
  * "Conv2D", "conv2d", "conv_2d" all normalize to "conv2d".  Writes at most

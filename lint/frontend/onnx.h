@@ -309,15 +309,6 @@ static inline uint32_t nnl_onnx_name_id(const char *s) {
   return n->id;
 }
 
-/* n bytes (not zeroed) for a big array freed with free(): from 2 MiB on,
- * aligned to 2 MiB, rounded up to a multiple of it and advised
- * (madvise MADV_HUGEPAGE, where the system has it) to be backed by
- * transparent huge pages, so that a large model's big arrays cost one page
- * fault per 2 MiB instead of one per 4 KiB, and fewer TLB misses (only a
- * hint: without huge pages it is plain memory); smaller, plain
- * nnl_xmalloc.  Out of memory: nnl_oom. */
-void *nnl_onnx_huge_alloc(size_t n);
-
 /* Turn an ONNX model into one IR model appended to doc->models: layers
  * for nodes of the main graph, edges from value names, inputs from graph
  * inputs that are not initializers, weight summaries, and training facts

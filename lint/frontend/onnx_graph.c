@@ -39,36 +39,6 @@
 
 #include "frontend/onnx.h"
 
-/* ---- memory ---- */
-
-/* Advise huge pages for the 2 MiB-aligned part of [p, p + n). */
-static void huge_advise(void *p, size_t n) {
-#ifdef MADV_HUGEPAGE
-  /* 2 MiB: the transparent huge page size of x86-64 and of arm64 with 4 KiB
-     pages; elsewhere the advice is only a hint that may not apply */
-  const uintptr_t huge = (uintptr_t)2 << 20;
-  if (!p || n < huge) return;
-  uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-  uintptr_t hi = ((uintptr_t)p + n) & ~(huge - 1);
-  if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#else
-  (void)p;
-  (void)n;
-#endif
-}
-
-void *nnl_onnx_huge_alloc(size_t n) {
-  const size_t huge = (size_t)2 << 20;
-  if (n < huge) return nnl_xmalloc(n);
-  /* whole huge pages: the tail of the block is one too */
-  if (n > SIZE_MAX - huge) nnl_oom();
-  n = (n + huge - 1) & ~(huge - 1);
-  void *p = NULL;
-  if (posix_memalign(&p, huge, n) != 0 || !p) nnl_oom();
-  huge_advise(p, n);
-  return p;
-}
-
 /* ---- data types ---- */
 
 static const struct dtype {
@@ -1627,7 +1597,7 @@ int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *om) {
   s.scratch_cap = (size_t)(sizeof *s.vals * cap + 4 * (uint64_t)om->n_names +
                            4 * (nn + 1) + 4 * n_ops + 4 * nn + 4 * nn +
                            2 * 4 * (cap + 1) + 4 * n_ops + 9 * 16);
-  s.scratch = nnl_onnx_huge_alloc(s.scratch_cap);
+  s.scratch = nnl_huge_alloc(s.scratch_cap);
   s.vals = scratch(&s, sizeof *s.vals * cap, false);
   /* zeroed pages are mapped on first touch: with name ids the table is
      only a fallback and costs nothing */
@@ -1707,7 +1677,7 @@ int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *om) {
   /* at most one layer a node: the layer array sized once, untouched
      capacity costs no page (no growth by doubling, which copies) */
   if (!s.m->layers.items && done) {
-    s.m->layers.items = nnl_onnx_huge_alloc(sizeof *s.m->layers.items * done);
+    s.m->layers.items = nnl_huge_alloc(sizeof *s.m->layers.items * done);
     s.m->layers.cap = done;
   }
   for (uint32_t i = 0; i < done; i++) convert_node(&s, order[i]);

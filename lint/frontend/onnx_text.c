@@ -65,7 +65,7 @@ typedef struct parser {
   uint32_t slots_mask;
   /* the main graph, and its node and initializer arrays: those two are
    * the big ones of a large model, so they are allocated outside the arena,
-   * sized once from the length of the text left (nnl_onnx_huge_alloc: huge
+   * sized once from the length of the text left (nnl_huge_alloc: huge
    * pages, no growth by doubling) and freed when the parse ends (the IR
    * keeps no pointer into them) */
   const struct nnl_onnx_graph *main_graph;
@@ -286,7 +286,7 @@ static void index_grow(parser *p) {
   while (!p->slots_mask && ncap < (1u << 22) && ncap < p->n / 32) ncap *= 2;
   if (p->slots_mask) ncap = (p->slots_mask + 1) * 2;
   if (ncap == 0) nnl_oom();
-  struct name_slot *nt = nnl_onnx_huge_alloc((size_t)ncap * sizeof *nt);
+  struct name_slot *nt = nnl_huge_alloc((size_t)ncap * sizeof *nt);
   memset(nt, 0, (size_t)ncap * sizeof *nt);
   for (uint32_t i = 0; p->slots && i <= p->slots_mask; i++) {
     if (!p->slots[i].id1) continue;
@@ -698,7 +698,7 @@ static void *own_grow(parser *p, int w, void *items, uint32_t *cap,
                       size_t elem, uint32_t max) {
   if (!items) {
     uint32_t ncap = first_cap(p, max);
-    items = nnl_onnx_huge_alloc((size_t)ncap * elem);
+    items = nnl_huge_alloc((size_t)ncap * elem);
     *cap = ncap;
   } else {
     uint32_t ncap = *cap * 2;
