@@ -1838,6 +1838,25 @@ static val *call_value(py *p, val *fn, pargs *a, nid call) {
 
 /* ---- attributes ---- */
 
+/* Mark in seen (1) the graph nodes reachable backward from m's outputs
+ * that seen does not hold yet, and list them in *reached (any order) when
+ * reached is not NULL. */
+static void reach_back(py *p, const pmodel *m, uint8_t *seen, ids *reached) {
+  uint32_t n = p->nodes.len;
+  ids stack = {0};
+  for (uint32_t i = 0; i < m->outs.len; i++)
+    if (m->outs.items[i] >= 0) nnl_array_push(&stack, m->outs.items[i]);
+  while (stack.len) {
+    int32_t id = stack.items[--stack.len];
+    if (id < 0 || (uint32_t)id >= n || seen[id]) continue;
+    seen[id] = 1;
+    if (reached) nnl_array_push(reached, id);
+    gnode *g = &p->nodes.items[id];
+    for (uint32_t k = 0; k < g->nin; k++) nnl_array_push(&stack, g->in[k]);
+  }
+  nnl_array_free(&stack);
+}
+
 /* model.layers: a Sequential's layers in order (an Input left out); a
  * functional model's, as Keras lists them: each layer object once, in the
  * order of its first application reached from the outputs, Inputs
@@ -1858,17 +1877,7 @@ static val *model_layers(py *p, pmodel *m, nnl_span at) {
   }
   uint32_t n = p->nodes.len;
   uint8_t *seen = nnl_xcalloc(n ? n : 1, 1);
-  NNL_ARRAY(int32_t) stack = {0};
-  for (uint32_t i = 0; i < m->outs.len; i++)
-    if (m->outs.items[i] >= 0) nnl_array_push(&stack, m->outs.items[i]);
-  while (stack.len) {
-    int32_t id = stack.items[--stack.len];
-    if (id < 0 || (uint32_t)id >= n || seen[id]) continue;
-    seen[id] = 1;
-    gnode *g = &p->nodes.items[id];
-    for (uint32_t k = 0; k < g->nin; k++) nnl_array_push(&stack, g->in[k]);
-  }
-  nnl_array_free(&stack);
+  reach_back(p, m, seen, NULL);
   for (uint32_t id = 0; id < n; id++) {
     if (!seen[id]) continue;
     pobj *o = p->nodes.items[id].o;
@@ -2725,19 +2734,8 @@ static void graph_to_ir(py *p, pmodel *pm, nnl_model *m) {
   }
   uint8_t *seen = p->gseen;
   int32_t *map = p->gmap;
-  NNL_ARRAY(int32_t) stack = {0};
-  NNL_ARRAY(int32_t) reached = {0};
-  for (uint32_t i = 0; i < pm->outs.len; i++)
-    if (pm->outs.items[i] >= 0) nnl_array_push(&stack, pm->outs.items[i]);
-  while (stack.len) {
-    int32_t id = stack.items[--stack.len];
-    if (id < 0 || (uint32_t)id >= n || seen[id]) continue;
-    seen[id] = 1;
-    nnl_array_push(&reached, id);
-    gnode *g = &p->nodes.items[id];
-    for (uint32_t k = 0; k < g->nin; k++) nnl_array_push(&stack, g->in[k]);
-  }
-  nnl_array_free(&stack);
+  ids reached = {0};
+  reach_back(p, pm, seen, &reached);
   if (reached.len > 1) qsort(reached.items, reached.len, sizeof *reached.items, cmp_id);
   /* declared inputs first, in their order, then any other reached */
   for (uint32_t i = 0; i < pm->ins.len; i++) {
