@@ -51,7 +51,11 @@ struct nnl_arena_block {
 
 /* Blocks of 64 KiB; once a document's arena holds 1 MiB, blocks of 2 MiB
  * on huge pages (nnl_huge_alloc). */
-enum { ARENA_BLOCK = 64 * 1024, ARENA_HUGE_FROM = 1 << 20, ARENA_HUGE = 2 << 20 };
+/* HUGE_PAGE: the transparent huge page size of x86-64 and of arm64 with
+ * 4 KiB pages (elsewhere nnl_huge_alloc's advice is a hint that may not
+ * apply). */
+enum { HUGE_PAGE = 2 << 20 };
+enum { ARENA_BLOCK = 64 * 1024, ARENA_HUGE_FROM = 1 << 20, ARENA_HUGE = HUGE_PAGE };
 
 void nnl_arena_init(nnl_arena *a) { memset(a, 0, sizeof *a); }
 
@@ -247,9 +251,7 @@ bool nnl_name_eq(const char *a, const char *b) {
 /* Advise huge pages for the 2 MiB-aligned part of [p, p + n). */
 static void huge_advise(void *p, size_t n) {
 #ifdef MADV_HUGEPAGE
-  /* 2 MiB: the transparent huge page size of x86-64 and of arm64 with 4 KiB
-     pages; elsewhere the advice is only a hint that may not apply */
-  const uintptr_t huge = (uintptr_t)2 << 20;
+  const uintptr_t huge = HUGE_PAGE;
   if (!p || n < huge) return;
   uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
   uintptr_t hi = ((uintptr_t)p + n) & ~(huge - 1);
@@ -261,7 +263,7 @@ static void huge_advise(void *p, size_t n) {
 }
 
 void *nnl_huge_alloc(size_t n) {
-  const size_t huge = (size_t)2 << 20;
+  const size_t huge = HUGE_PAGE;
   if (n < huge) return nnl_xmalloc(n);
   /* whole huge pages: the tail of the block is one too */
   if (n > SIZE_MAX - huge) nnl_oom();

@@ -97,17 +97,6 @@ static const char *show_size(size_t n, char *buf, size_t cap) {
   return buf;
 }
 
-/* The error of a failed read (errno set): too large, or unreadable. */
-static void read_failed(nnl_error *err, const char *shown_path, size_t max) {
-  char shown[32];
-  if (errno == EFBIG)
-    nnl_error_set(err, shown_path, 0, 0,
-                  "file too large (more than %s; see --max-file-size)",
-                  show_size(max, shown, sizeof shown));
-  else
-    nnl_error_set(err, shown_path, 0, 0, "cannot read: %s", strerror(errno));
-}
-
 nnl_doc *nnl_doc_open(const char *path, const char *fmt_path, nnl_error *err) {
   bool is_stdin = strcmp(path, "-") == 0;
   nnl_format f = nnl_detect_format(fmt_path ? fmt_path : path, NULL, 0);
@@ -115,62 +104,62 @@ nnl_doc *nnl_doc_open(const char *path, const char *fmt_path, nnl_error *err) {
   char shown[32];
   char *buf;
   size_t len;
-  if (is_stdin) {
-    if (nnl_read_fd(STDIN_FILENO, NULL, &buf, &len, max) != 0) {
-      read_failed(err, "<stdin>", max);
+  int fd = STDIN_FILENO;
+  struct stat st, *stp = NULL;
+  if (!is_stdin) {
+    /* one open and one fstat: the descriptor's own facts, not the path's */
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+      nnl_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
+      if (fd >= 0) close(fd);
       return NULL;
     }
-    nnl_doc *d = nnl_doc_new(path, buf, len);
-    d->format = f;
-    return d;
-  }
-  /* one open and one fstat: the descriptor's own facts, not the path's */
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  struct stat st;
-  if (fd < 0 || fstat(fd, &st) != 0) {
-    nnl_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
-    if (fd >= 0) close(fd);
-    return NULL;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    nnl_error_set(err, path, 0, 0, "is a directory");
-    close(fd);
-    return NULL;
-  }
-  bool map = f == NNL_FMT_ONNX && S_ISREG(st.st_mode);
-  if (map && !max_file_size) max = NNL_MAX_MAPPED_SIZE;
-  if (st.st_size < 0 || (uintmax_t)st.st_size > max) {
-    nnl_error_set(err, path, 0, 0,
-                  "file too large (%lld bytes, limit %s; see "
-                  "--max-file-size)",
-                  (long long)st.st_size, show_size(max, shown, sizeof shown));
-    close(fd);
-    return NULL;
-  }
-  if (map) {
-    /* Binary models are read in place: tensor data is never copied. */
-    void *p = NULL;
-    if (st.st_size > 0) {
-      p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (p == MAP_FAILED) {
-        nnl_error_set(err, path, 0, 0, "cannot map: %s", strerror(errno));
-        close(fd);
-        return NULL;
-      }
+    stp = &st;
+    if (S_ISDIR(st.st_mode)) {
+      nnl_error_set(err, path, 0, 0, "is a directory");
+      close(fd);
+      return NULL;
     }
-    close(fd);
-    nnl_doc *d = nnl_doc_new(path, p ? p : (char *)"", (size_t)st.st_size);
-    d->mapped = p != NULL;
-    if (!p) d->src = nnl_xstrdup("");
-    d->format = f;
-    return d;
+    bool map = f == NNL_FMT_ONNX && S_ISREG(st.st_mode);
+    if (map && !max_file_size) max = NNL_MAX_MAPPED_SIZE;
+    if (st.st_size < 0 || (uintmax_t)st.st_size > max) {
+      nnl_error_set(err, path, 0, 0,
+                    "file too large (%lld bytes, limit %s; see "
+                    "--max-file-size)",
+                    (long long)st.st_size, show_size(max, shown, sizeof shown));
+      close(fd);
+      return NULL;
+    }
+    if (map) {
+      /* Binary models are read in place: tensor data is never copied. */
+      void *p = NULL;
+      if (st.st_size > 0) {
+        p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) {
+          nnl_error_set(err, path, 0, 0, "cannot map: %s", strerror(errno));
+          close(fd);
+          return NULL;
+        }
+      }
+      close(fd);
+      nnl_doc *d = nnl_doc_new(path, p ? p : (char *)"", (size_t)st.st_size);
+      d->mapped = p != NULL;
+      if (!p) d->src = nnl_xstrdup("");
+      d->format = f;
+      return d;
+    }
   }
-  int rc = nnl_read_fd(fd, &st, &buf, &len, max);
+  int rc = nnl_read_fd(fd, stp, &buf, &len, max);
   int e = errno;
-  close(fd);
+  if (!is_stdin) close(fd);
   if (rc != 0) {
-    errno = e;
-    read_failed(err, path, max);
+    const char *shown_path = is_stdin ? "<stdin>" : path;
+    if (e == EFBIG)
+      nnl_error_set(err, shown_path, 0, 0,
+                    "file too large (more than %s; see --max-file-size)",
+                    show_size(max, shown, sizeof shown));
+    else
+      nnl_error_set(err, shown_path, 0, 0, "cannot read: %s", strerror(e));
     return NULL;
   }
   nnl_doc *d = nnl_doc_new(path, buf, len);

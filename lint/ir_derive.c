@@ -606,12 +606,17 @@ static void derive_graph(nnl_model *m, bool sorted) {
   for (uint32_t i = 0; i < n; i++) nedges += L[i].n_inputs;
   uint8_t *seen = nnl_xcalloc(n, 1);
   uint32_t *stk = nnl_xmalloc((nedges + 1) * sizeof *stk);
+  /* gets[i]: layer i gets a gradient from the loss; the outputs first
+   * (wd is done with) */
+  uint8_t *gets = wd;
+  memset(gets, 0, n);
   m->output_layer = -1;
   if (n > 0 && m->outputs.len > 0) {
     for (uint32_t k = 0; k < m->outputs.len; k++) {
       int32_t p = m->outputs.items[k].layer;
       if (p < 0) p = (int32_t)n - 1;
       if ((uint32_t)p >= n) continue;
+      gets[p] = 1;
       int32_t w = mark_output(m, (uint32_t)p, ch, seen, stk);
       m->outputs.items[k].output_layer = w;
       if (k == 0) m->output_layer = w;
@@ -621,6 +626,7 @@ static void derive_graph(nnl_model *m, bool sorted) {
     for (uint32_t i = 0; i < n; i++) {
       if (L[i].depth > m->depth) m->depth = L[i].depth;
       if (L[i].n_consumers == 0) {
+        gets[i] = 1;
         int32_t w = mark_output(m, i, ch, seen, stk);
         if (i == n - 1) m->output_layer = w;
       }
@@ -629,24 +635,12 @@ static void derive_graph(nnl_model *m, bool sorted) {
   for (uint32_t i = 0; i < n; i++)
     L[i].is_hidden = L[i].is_weight && !L[i].is_output;
 
-  /* Which layers get a gradient from the loss: the outputs (declared, else
-   * the sinks), and backwards every input of a layer that gets one and
-   * passes it on (not a zero-gradient op).  A zero-gradient op between
-   * weight layers cuts the gradient when a weight layer right before it
-   * gets none: no other route (a Where's data input next to the
-   * comparison that feeds its condition, a skip connection) reaches it. */
-  uint8_t *gets = seen; /* reused: mark_output is done with it */
-  memset(gets, 0, n);
-  if (m->outputs.len > 0) {
-    for (uint32_t k = 0; k < m->outputs.len; k++) {
-      int32_t p = m->outputs.items[k].layer;
-      if (p < 0) p = (int32_t)n - 1;
-      if (p >= 0 && (uint32_t)p < n) gets[p] = 1;
-    }
-  } else {
-    for (uint32_t i = 0; i < n; i++)
-      if (L[i].n_consumers == 0) gets[i] = 1;
-  }
+  /* Which layers get a gradient from the loss: the outputs (marked
+   * above), and backwards every input of a layer that gets one and passes
+   * it on (not a zero-gradient op).  A zero-gradient op between weight
+   * layers cuts the gradient when a weight layer right before it gets
+   * none: no other route (a Where's data input next to the comparison
+   * that feeds its condition, a skip connection) reaches it. */
   for (uint32_t i = n; i-- > 0;) {
     if (!gets[i] || L[i].zero_grad) continue;
     for (uint32_t k = 0; k < L[i].n_inputs; k++) {

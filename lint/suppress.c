@@ -431,8 +431,8 @@ static const char *bad_fix(nnl_doc *doc, const directive *d, const char *kind,
   uint32_t n = 0;
   for (uint32_t k = 0; k < d->n_ids && n < MAX_IDS; k++)
     if (!has_id(ids, n, d->ids[k].id)) ids[n++] = d->ids[k].id;
-  bool own = n > 0;
-  for (uint32_t k = 0; !own && k < doc->diags.len; k++) {
+  bool from_findings = n == 0;
+  for (uint32_t k = 0; from_findings && k < doc->diags.len; k++) {
     const nnl_diag *g = &doc->diags.items[k];
     if (strcmp(g->rule, "NN000") == 0 ||
         strcmp(g->rule, NNL_RULE_BAD_SUPPRESSION) == 0 ||
