@@ -44,11 +44,15 @@ typedef struct nnl_arena {
   nnl_arena_block *head;
   size_t used;  /* bytes used in head */
   size_t total; /* bytes handed out, for memory bounds */
+  bool big;     /* huge-page blocks from the start (nnl_arena_expect) */
 } nnl_arena;
 
 void nnl_arena_init(nnl_arena *a);
 void nnl_arena_free(nnl_arena *a);
 void *nnl_arena_alloc(nnl_arena *a, size_t n);         /* zeroed, 16-aligned */
+/* The arena will hold about `bytes`: from 1 MiB on, its blocks are huge
+ * pages from the start instead of after its first MiB of small blocks. */
+void nnl_arena_expect(nnl_arena *a, size_t bytes);
 /* Grow p (old_n bytes from this arena, or NULL) to n bytes, keeping its
  * contents; bytes past old_n are not zeroed.  A big allocation (one with a
  * block of its own) is resized in place, else the bytes are copied; p is
@@ -97,7 +101,7 @@ void nnl_buf_free(nnl_buf *b);
 /* NUL-terminated contents ("" for an empty buffer); the buffer keeps it. */
 const char *nnl_buf_str(nnl_buf *b);
 
-/* n bytes (not zeroed) for a big array freed with free(): from 2 MiB on,
+/* n bytes (not zeroed) for a big array freed with free(): from 256 KiB on,
  * aligned to 2 MiB, rounded up to a multiple of it and advised
  * (madvise MADV_HUGEPAGE, where the system has it) to be backed by
  * transparent huge pages, so that big arrays cost one page
@@ -105,6 +109,24 @@ const char *nnl_buf_str(nnl_buf *b);
  * hint: without huge pages it is plain memory); smaller, plain
  * nnl_xmalloc.  Out of memory: nnl_oom. */
 void *nnl_huge_alloc(size_t n);
+
+/* ---- Scratch: one block for the temporary arrays of a pass over a big
+ * model, sized up front.  One nnl_huge_alloc instead of an allocation per
+ * array: on virtual machines a 4 KiB page fault can cost as much as
+ * zeroing a hundred KiB, and a model of 60,000 layers needs megabytes of
+ * per-layer scratch.
+ *   nnl_scratch s;  nnl_scratch_open(&s, 4 * n + 8 * n + 2 * 16);
+ *   uint32_t *a = nnl_scratch_get(&s, 4 * n, true);  ...
+ *   nnl_scratch_close(&s);
+ * Each nnl_scratch_get rounds up to 16 bytes: count 16 per array in the
+ * size.  Asking for more than was opened is a bug: nnl_oom. */
+typedef struct nnl_scratch {
+  unsigned char *base;
+  size_t used, cap;
+} nnl_scratch;
+void nnl_scratch_open(nnl_scratch *s, size_t cap);
+void *nnl_scratch_get(nnl_scratch *s, size_t n, bool zero); /* 16-aligned */
+void nnl_scratch_close(nnl_scratch *s);
 
 /* ---- Names ----
  * Model vocabulary is matched without regard to case, '_' or '-':

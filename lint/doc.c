@@ -173,7 +173,8 @@ static void build_lines(nnl_doc *d) {
   const char *s = d->src, *end = s + d->len, *q;
   size_t cap = d->len / 32 + 16;
   if (cap > (size_t)UINT32_MAX) cap = UINT32_MAX;
-  uint32_t *ls = nnl_xmalloc(sizeof *ls * cap);
+  /* a big file: huge pages */
+  uint32_t *ls = nnl_huge_alloc(sizeof *ls * cap);
   uint32_t n = 0;
   ls[n++] = 0;
   if (d->len)

@@ -165,33 +165,18 @@ typedef int32_t nnl_ref;
 #define NNL_REF_INPUT_INDEX(r) ((uint32_t)(-1 - (r)))
 
 typedef struct nnl_layer {
-  nnl_span at;       /* the whole layer as written */
-  nnl_str name;      /* declared name, or ABSENT */
-  nnl_str type;      /* type as written ("Conv2d", "Gemm") */
+  /* The fields are ordered by how often they are read, not by topic: the
+   * passes of nnl_ir_derive and the rules' `for: layer in layers` scans
+   * read the first 64 bytes of every layer, the next 64 hold what rules
+   * test on every layer, and the rest is read for a few layers only, so
+   * that a pass over a big model touches few cache lines per layer. */
   nnl_op op;         /* canonical op */
   nnl_act act;       /* fused `activation=`, or the Activation layer's */
-  nnl_span act_at;   /* where the activation is written */
-  nnl_num units;     /* units / filters / out_features / output channels */
-  nnl_str kernel_init;   /* canonical-ish lower name: "zeros", "he_normal" */
-  nnl_num init_scale;    /* stddev (normal) or half-range (uniform) */
-  nnl_num init_value;    /* constant initializer's value */
-  nnl_str bias_init;
-  nnl_str kernel_regularizer;
-  nnl_num rate;          /* dropout rate */
-  nnl_flag bottleneck;   /* declared a bottleneck (NN011) */
-  nnl_str code;          /* Lambda body / custom code text, if any */
-  nnl_str cast_to;       /* Cast: target dtype ("int64", "float32") */
-  nnl_flag weights_all_zero;  /* carried weights: every value 0 */
-  nnl_flag weights_all_equal; /* carried weights: every value equal */
-  nnl_num weights_value;      /* the common value when all equal */
-  nnl_span weights_at;        /* where the weight tensor is */
-  const char *where;  /* logical location for binary formats, or NULL */
-  uint32_t repeat_of; /* for a `repeat:` copy, 1 + index of the original */
-
-  nnl_ref *inputs; /* edges; default: the previous layer */
-                   /* (inputs NULL and n_inputs 0: the default; a
-                      non-NULL inputs with n_inputs 0: no inputs) */
+  nnl_ref *inputs;   /* edges; default: the previous layer */
+                     /* (inputs NULL and n_inputs 0: the default; a
+                        non-NULL inputs with n_inputs 0: no inputs) */
   uint32_t n_inputs;
+  uint32_t repeat_of; /* for a `repeat:` copy, 1 + index of the original */
 
   /* ---- derived (nnl_ir_derive) ---- */
   bool is_weight;    /* trainable weight layer */
@@ -206,19 +191,43 @@ typedef struct nnl_layer {
   bool feeds_merge;  /* output goes into a merge (skip connection) */
   bool is_skip_merge; /* a merge joining two paths from the same source */
   nnl_act out_act;   /* for output layers: the activation the output sees */
-  nnl_span out_act_at;
   nnl_act eff_act;   /* weight layers: the activation their output goes
                         through: the fused one, else the first activation
                         layer after it (through shape, pooling, dropout and
                         normalization layers); UNKNOWN when ambiguous */
-  nnl_span eff_act_at;
-  nnl_span pre_act_at; /* where pre_act is written */
   nnl_act pre_act;   /* for output layers with a separate final
                         activation: the fused activation before it */
   uint32_t depth;    /* weight layers on the longest path up to and
                         including this layer */
-  uint64_t input_mask; /* which model inputs (first 64) reach this layer */
   uint32_t n_consumers;
+  uint64_t input_mask; /* which model inputs (first 64) reach this layer */
+
+  /* ---- declared, tested on every layer by the rules ---- */
+  nnl_flag weights_all_zero;  /* carried weights: every value 0 */
+  nnl_flag weights_all_equal; /* carried weights: every value equal */
+  nnl_num init_scale;    /* stddev (normal) or half-range (uniform) */
+  nnl_span weights_at;        /* where the weight tensor is */
+
+  /* ---- declared, read for some layers ---- */
+  nnl_span at;       /* the whole layer as written */
+  nnl_str name;      /* declared name, or ABSENT */
+  nnl_str type;      /* type as written ("Conv2d", "Gemm") */
+  nnl_span act_at;   /* where the activation is written */
+  nnl_num units;     /* units / filters / out_features / output channels */
+  nnl_str kernel_init;   /* canonical-ish lower name: "zeros", "he_normal" */
+  nnl_num init_value;    /* constant initializer's value */
+  nnl_str bias_init;
+  nnl_str kernel_regularizer;
+  nnl_num rate;          /* dropout rate */
+  nnl_flag bottleneck;   /* declared a bottleneck (NN011) */
+  nnl_str code;          /* Lambda body / custom code text, if any */
+  nnl_str cast_to;       /* Cast: target dtype ("int64", "float32") */
+  nnl_num weights_value;      /* the common value when all equal */
+  const char *where;  /* logical location for binary formats, or NULL */
+  /* derived, for some layers */
+  nnl_span out_act_at;
+  nnl_span eff_act_at;
+  nnl_span pre_act_at; /* where pre_act is written */
 } nnl_layer;
 
 typedef struct nnl_input {

@@ -428,10 +428,10 @@ static uint64_t src_bit(uint32_t k) {
  * pooling, dropout and normalization layers (Conv -> BatchNorm -> ReLU).
  * Two different activation layers behind one weight layer: unknown.  The
  * chain scratch (one slot per layer) is reused for the walk. */
-static void derive_effective_act(nnl_model *m, chain *ch) {
+static void derive_effective_act(nnl_model *m, chain *ch, nnl_scratch *sc) {
   uint32_t n = m->layers.len;
   nnl_layer *L = m->layers.items;
-  uint8_t *fused = nnl_xcalloc(n ? n : 1, 1); /* weight layer had one */
+  uint8_t *fused = nnl_scratch_get(sc, n, true); /* weight layer had one */
   for (uint32_t i = 0; i < n; i++) {
     nnl_layer *l = &L[i];
     const nnl_op_info *oi = opi(l);
@@ -465,18 +465,34 @@ static void derive_effective_act(nnl_model *m, chain *ch) {
     }
     ch[i].w = w; /* scratch: the weight layer whose output reaches here */
   }
-  free(fused);
 }
 
-static void derive_graph(nnl_model *m, bool sorted) {
+/* Path states along a walk from the inputs: for every layer, which inputs
+ * (bits) arrive still raw, already normalized/encoded, or through a layer
+ * nnlint cannot see into. */
+typedef struct walk {
+  uint64_t raw, done, unk;
+} walk;
+
+/* The scratch derive_graph and derive_inputs take from one block, for a
+ * model of n layers, nin inputs and nedges edges: 12 arrays. */
+static size_t derive_scratch_size(size_t n, size_t nin, size_t nedges) {
+  return n * (sizeof(uint64_t) + 2 + sizeof(chain) + sizeof(int32_t) +
+              sizeof(uint32_t) + 1 + 1) +
+         sizeof(uint32_t) * (nin + 1) + sizeof(uint32_t) * (nedges + 1) +
+         2 * sizeof(walk) * (n + 1) + 12 * 16;
+}
+
+static void derive_graph(nnl_model *m, bool sorted, nnl_scratch *sc) {
   uint32_t n = m->layers.len, nin = m->inputs.len;
   nnl_layer *L = m->layers.items;
-  uint64_t *smask = nnl_xcalloc(n, sizeof *smask);
-  uint8_t *wa = nnl_xcalloc(n, 1), *wd = nnl_xcalloc(n, 1);
-  chain *ch = nnl_xcalloc(n, sizeof *ch);
-  int32_t *be = nnl_xmalloc((size_t)n * sizeof *be);
-  uint32_t *stamp = nnl_xcalloc(n, sizeof *stamp);
-  uint32_t *istamp = nnl_xcalloc(nin ? nin : 1, sizeof *istamp);
+  uint64_t *smask = nnl_scratch_get(sc, n * sizeof *smask, true);
+  uint8_t *wa = nnl_scratch_get(sc, n, true);
+  uint8_t *wd = nnl_scratch_get(sc, n, true);
+  chain *ch = nnl_scratch_get(sc, n * sizeof *ch, true);
+  int32_t *be = nnl_scratch_get(sc, (size_t)n * sizeof *be, false);
+  uint32_t *stamp = nnl_scratch_get(sc, n * sizeof *stamp, true);
+  uint32_t *istamp = nnl_scratch_get(sc, (nin + 1) * sizeof *istamp, true);
   uint32_t next_src = nin;
   m->plain = sorted;
 
@@ -604,8 +620,8 @@ static void derive_graph(nnl_model *m, bool sorted) {
   /* outputs: declared ones (layer -1: the last layer), else every sink */
   size_t nedges = 0;
   for (uint32_t i = 0; i < n; i++) nedges += L[i].n_inputs;
-  uint8_t *seen = nnl_xcalloc(n, 1);
-  uint32_t *stk = nnl_xmalloc((nedges + 1) * sizeof *stk);
+  uint8_t *seen = nnl_scratch_get(sc, n, true);
+  uint32_t *stk = nnl_scratch_get(sc, (nedges + 1) * sizeof *stk, false);
   /* gets[i]: layer i gets a gradient from the loss; the outputs first
    * (wd is done with) */
   uint8_t *gets = wd;
@@ -661,16 +677,7 @@ static void derive_graph(nnl_model *m, bool sorted) {
     L[i].cuts_gradient = L[i].between_weights && L[i].zero_grad && st;
   }
 
-  free(seen);
-  free(stk);
-  free(smask);
-  free(wa);
-  free(wd);
-  derive_effective_act(m, ch); /* last: it reuses ch as scratch */
-  free(ch);
-  free(be);
-  free(stamp);
-  free(istamp);
+  derive_effective_act(m, ch, sc); /* last: it reuses ch as scratch */
 }
 
 /* ---- inputs ---- */
@@ -708,13 +715,6 @@ static void derive_input_kinds(nnl_input *in) {
   in->is_id_like = categorical || (dt && name_in(in->dtype.s, id_dtypes) &&
                                    !has_range && !magnitude);
 }
-
-/* Path states along a walk from the inputs: for every layer, which inputs
- * (bits) arrive still raw, already normalized/encoded, or through a layer
- * nnlint cannot see into. */
-typedef struct walk {
-  uint64_t raw, done, unk;
-} walk;
 
 /* An Add/Subtract/Multiply/... with an operand no model input reaches:
  * arithmetic with a constant, which may well be a normalization. */
@@ -826,15 +826,13 @@ static void walk_inputs(nnl_model *m, uint32_t base, walk *nw, walk *ew) {
   }
 }
 
-static void derive_inputs(nnl_model *m) {
+static void derive_inputs(nnl_model *m, nnl_scratch *sc) {
   uint32_t n = m->layers.len, nin = m->inputs.len;
   for (uint32_t x = 0; x < nin; x++) derive_input_kinds(&m->inputs.items[x]);
   if (nin == 0) return;
-  walk *nw = nnl_xmalloc(((size_t)n + 1) * sizeof *nw);
-  walk *ew = nnl_xmalloc(((size_t)n + 1) * sizeof *ew);
+  walk *nw = nnl_scratch_get(sc, ((size_t)n + 1) * sizeof *nw, false);
+  walk *ew = nnl_scratch_get(sc, ((size_t)n + 1) * sizeof *ew, false);
   for (uint32_t base = 0; base < nin; base += 64) walk_inputs(m, base, nw, ew);
-  free(nw);
-  free(ew);
 }
 
 /* ---- optimizer ----
@@ -1238,8 +1236,16 @@ void nnl_ir_derive(nnl_model *m) {
   reset(m);
   bool sorted = is_sorted(m) || nnl_ir_toposort(m) < 0;
   if (sorted && !is_sorted(m)) sorted = false; /* no arena: not sortable */
-  derive_graph(m, sorted);
-  derive_inputs(m);
+  /* the per-layer scratch of both passes: one block (huge pages when big) */
+  size_t nedges = 0;
+  for (uint32_t i = 0; i < m->layers.len; i++)
+    nedges += m->layers.items[i].n_inputs;
+  nnl_scratch sc;
+  nnl_scratch_open(&sc, derive_scratch_size(m->layers.len, m->inputs.len,
+                                            nedges));
+  derive_graph(m, sorted, &sc);
+  derive_inputs(m, &sc);
+  nnl_scratch_close(&sc);
   derive_training(m);
   derive_task(m);
   m->derived = true;

@@ -360,21 +360,9 @@ typedef struct st {
   uint32_t *ops_at;
   /* one block for the arrays above and those of order_nodes, sized up
      front (few page faults, huge pages when big), freed at the end */
-  unsigned char *scratch;
-  size_t scratch_used, scratch_cap;
+  nnl_scratch scratch;
   opc cache[64];
 } st;
-
-/* n bytes of the scratch block (16-byte aligned), zeroed when asked; the
- * block was sized for every request (nnl_oom otherwise: a bug). */
-static void *scratch(st *s, size_t n, bool zero) {
-  n = (n + 15) & ~(size_t)15;
-  if (n > s->scratch_cap - s->scratch_used) nnl_oom();
-  void *p = s->scratch + s->scratch_used;
-  s->scratch_used += n;
-  if (zero) memset(p, 0, n);
-  return p;
-}
 
 static uint32_t hash(const char *s) {
   uint32_t h = 2166136261u;
@@ -390,6 +378,8 @@ static uint32_t *slot_of(st *s, const char *name) {
     uint32_t id = nnl_onnx_name_id(name);
     if (id < s->om->n_names && s->om->names[id] == name) return &s->by_id[id];
   }
+  if (!s->table)
+    s->table = nnl_xcalloc((size_t)s->mask + 1, sizeof *s->table);
   for (uint32_t i = hash(name) & s->mask;; i = (i + 1) & s->mask) {
     uint32_t k = s->table[i];
     if (!k || s->vals[k - 1].name == name ||
@@ -1423,9 +1413,10 @@ static bool check_refs(st *s) {
 static uint32_t order_nodes(st *s, uint32_t *order) {
   const nnl_onnx_graph *g = s->g;
   uint32_t nn = g->n_nodes;
-  uint32_t *indeg = scratch(s, sizeof *indeg * nn, true);
+  uint32_t *indeg = nnl_scratch_get(&s->scratch, sizeof *indeg * nn, true);
   /* consumers per value, CSR */
-  uint32_t *start = scratch(s, sizeof *start * (s->n_vals + 1), true);
+  uint32_t *start =
+      nnl_scratch_get(&s->scratch, sizeof *start * (s->n_vals + 1), true);
   uint64_t edges = 0;
   for (uint32_t i = 0; i < nn; i++)
     for (uint32_t j = 0; j < g->nodes[i].n_inputs; j++) {
@@ -1436,9 +1427,10 @@ static uint32_t order_nodes(st *s, uint32_t *order) {
       edges++;
     }
   for (uint32_t i = 0; i < s->n_vals; i++) start[i + 1] += start[i];
-  uint32_t *fill = scratch(s, sizeof *fill * (s->n_vals + 1), false);
+  uint32_t *fill =
+      nnl_scratch_get(&s->scratch, sizeof *fill * (s->n_vals + 1), false);
   memcpy(fill, start, sizeof *fill * (s->n_vals + 1));
-  uint32_t *cons = scratch(s, sizeof *cons * edges, false);
+  uint32_t *cons = nnl_scratch_get(&s->scratch, sizeof *cons * edges, false);
   for (uint32_t i = 0; i < nn; i++)
     for (uint32_t j = 0; j < g->nodes[i].n_inputs; j++) {
       val *v = in_val(s, &g->nodes[i], j);
@@ -1593,17 +1585,17 @@ int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *om) {
      indeg, start, fill and cons (edges <= n_ops); 16 bytes of rounding
      each */
   uint64_t nn = g->n_nodes;
-  s.scratch_cap = (size_t)(sizeof *s.vals * cap + 4 * (uint64_t)om->n_names +
-                           4 * (nn + 1) + 4 * n_ops + 4 * nn + 4 * nn +
-                           2 * 4 * (cap + 1) + 4 * n_ops + 9 * 16);
-  s.scratch = nnl_huge_alloc(s.scratch_cap);
-  s.vals = scratch(&s, sizeof *s.vals * cap, false);
-  /* zeroed pages are mapped on first touch: with name ids the table is
-     only a fallback and costs nothing */
-  s.table = nnl_xcalloc(tsize, sizeof *s.table);
+  nnl_scratch_open(&s.scratch,
+                   (size_t)(sizeof *s.vals * cap + 4 * (uint64_t)om->n_names +
+                            4 * (nn + 1) + 4 * n_ops + 4 * nn + 4 * nn +
+                            2 * 4 * (cap + 1) + 4 * n_ops + 9 * 16));
+  s.vals = nnl_scratch_get(&s.scratch, sizeof *s.vals * cap, false);
+  /* the hash table is allocated by slot_of when a name without an id
+     first needs it: with name ids it is only a fallback */
   s.mask = (uint32_t)(tsize - 1);
   if (om->names && om->n_names)
-    s.by_id = scratch(&s, sizeof *s.by_id * om->n_names, true);
+    s.by_id =
+        nnl_scratch_get(&s.scratch, sizeof *s.by_id * om->n_names, true);
   for (uint32_t i = 0; i < g->n_inputs; i++)
     if (*g->inputs[i].name) {
       val *v = intern(&s, g->inputs[i].name);
@@ -1631,8 +1623,9 @@ int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *om) {
       }
 
   /* every operand resolved once */
-  s.ops_at = scratch(&s, sizeof *s.ops_at * ((size_t)g->n_nodes + 1), false);
-  s.ops = scratch(&s, sizeof *s.ops * n_ops, false);
+  s.ops_at = nnl_scratch_get(&s.scratch,
+                             sizeof *s.ops_at * ((size_t)g->n_nodes + 1), false);
+  s.ops = nnl_scratch_get(&s.scratch, sizeof *s.ops * n_ops, false);
   uint32_t k = 0;
   for (uint32_t i = 0; i < g->n_nodes; i++) {
     const nnl_onnx_node *n = &g->nodes[i];
@@ -1654,7 +1647,7 @@ int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *om) {
   count_uses(&s);
   add_inputs_outputs(&s);
 
-  order = scratch(&s, sizeof *order * g->n_nodes, false);
+  order = nnl_scratch_get(&s.scratch, sizeof *order * g->n_nodes, false);
   uint32_t done = order_nodes(&s, order);
   if (done < g->n_nodes) {
     /* the first node left over sits on (or after) a cycle */
@@ -1711,6 +1704,6 @@ int nnl_onnx_to_ir(nnl_ctx *cx, nnl_doc *doc, const nnl_onnx_model *om) {
 out:
   if (s.m) nnl_ir_model_free(s.m);
   free(s.table);
-  free(s.scratch);
+  nnl_scratch_close(&s.scratch);
   return rc;
 }

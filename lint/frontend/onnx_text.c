@@ -54,22 +54,23 @@ typedef struct parser {
   /* operand names of the nodes being read: a stack shared by nested
    * nodes, each taking its slice off the top (no allocation per node) */
   NNL_ARRAY(const char *) ids;
-  /* every distinct name read so far, names[id] (built in the arena; each
-   * an nnl_onnx_name with its id in front), and a hash index of them
-   * (open addressing, malloc'd, at most half full): a name is stored once
-   * however often it is used, and the graph step indexes by id */
+  /* every distinct name read so far, names[id] (each an nnl_onnx_name in
+   * the arena with its id in front; the array is own[2], see below), and a
+   * hash index of them (open addressing, at most half full): a name is
+   * stored once however often it is used, and the graph step indexes by
+   * id */
   NNL_ARRAY(const char *) names;
   struct name_slot {
     uint32_t hash, len, id1; /* id1: 1 + id, 0 empty */
   } *slots;
   uint32_t slots_mask;
-  /* the main graph, and its node and initializer arrays: those two are
-   * the big ones of a large model, so they are allocated outside the arena,
-   * sized once from the length of the text left (nnl_huge_alloc: huge
-   * pages, no growth by doubling) and freed when the parse ends (the IR
-   * keeps no pointer into them) */
+  /* the main graph, and its node and initializer arrays and the names:
+   * those are the big ones of a large model, so they are allocated outside
+   * the arena, sized once from the length of the text left (nnl_huge_alloc:
+   * huge pages, no growth by doubling) and freed when the parse ends (the
+   * IR keeps no pointer into them) */
   const struct nnl_onnx_graph *main_graph;
-  void *own[2];
+  void *own[3];
   /* the dims of the last shape read (type_info.dims points here until
    * keep_dims copies them): an initializer's type needs no copy */
   NNL_ARRAY(nnl_onnx_dim) dims;
@@ -276,7 +277,8 @@ static bool span_is(const parser *p, nnl_span sp, const char *word) {
 #define FNV_BASIS 2166136261u
 #define FNV_STEP(h, c) (((h) ^ (uint8_t)(c)) * 16777619u)
 
-static void *arena_grow(parser *p, void *items, uint32_t *cap, size_t elem);
+static void *own_grow(parser *p, int w, void *items, uint32_t *cap,
+                      size_t elem, uint32_t max);
 
 /* Grow the name index to keep it at most half full.  First size: about
  * one name per 32 bytes of text (the names of a large graph), so that a
@@ -308,8 +310,8 @@ static const char *intern_new(parser *p, const char *b, uint32_t len,
   memcpy(nm->s, b, len);
   nm->s[len] = '\0';
   if (p->names.len == p->names.cap)
-    p->names.items = arena_grow(p, p->names.items, &p->names.cap,
-                                sizeof *p->names.items);
+    p->names.items = own_grow(p, 2, p->names.items, &p->names.cap,
+                              sizeof *p->names.items, UINT32_MAX / 2);
   p->names.items[p->names.len++] = nm->s;
   p->slots[j] = (struct name_slot){h, len, p->names.len};
   return nm->s;
@@ -2010,6 +2012,9 @@ int nnl_parse_onnx_text(nnl_ctx *cx, nnl_doc *doc) {
     }
     p.pos = 0;
   }
+  /* names, operand lists and attributes take about a byte of arena per
+     byte of text */
+  nnl_arena_expect(&doc->arena, doc->len);
   nnl_onnx_model *m = nnl_arena_alloc(&doc->arena, sizeof *m);
   int rc = model(&p, m);
   m->names = p.names.items;
@@ -2020,5 +2025,6 @@ int nnl_parse_onnx_text(nnl_ctx *cx, nnl_doc *doc) {
   if (rc == 0) rc = nnl_onnx_to_ir(cx, doc, m);
   free(p.own[0]);
   free(p.own[1]);
+  free(p.own[2]);
   return rc < 0 ? -1 : rc;
 }
