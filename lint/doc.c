@@ -229,15 +229,13 @@ bool nnl_rule_selected(const nnl_ctx *cx, const char *id) {
   return true;
 }
 
-static void vreport(nnl_ctx *cx, nnl_doc *doc, const char *rule,
-                    const char *name, nnl_severity sev, nnl_span at,
-                    const char *where, const char *fix, const char *fmt,
-                    va_list ap) {
-  if (sev == NNL_SEV_NONE || !nnl_rule_selected(cx, rule)) return;
+/* Record a finding whose message msg is in doc's arena (or lives as long). */
+static void record(nnl_ctx *cx, nnl_doc *doc, const char *rule,
+                   const char *name, nnl_severity sev, nnl_span at,
+                   const char *where, const char *fix, const char *msg) {
   if (!nnl_span_ok(at)) at = (nnl_span){0, 0};
   if (at.off > doc->len) at.off = (uint32_t)doc->len;
   if (at.len > doc->len - at.off) at.len = (uint32_t)(doc->len - at.off);
-  const char *msg = nnl_arena_vprintf(&doc->arena, fmt, ap);
   /* inline comments, per-file ignores, the baseline */
   if (doc->suppress && nnl_suppress_check(doc, rule, at, msg)) return;
   /* The same finding twice (a `repeat:` copy, a shared span) shows once.
@@ -258,6 +256,23 @@ static void vreport(nnl_ctx *cx, nnl_doc *doc, const char *rule,
   dg->message = msg;
   dg->fix = fix ? nnl_arena_strdup(&doc->arena, fix) : NULL;
   if (sev > cx->worst) cx->worst = sev;
+}
+
+static void vreport(nnl_ctx *cx, nnl_doc *doc, const char *rule,
+                    const char *name, nnl_severity sev, nnl_span at,
+                    const char *where, const char *fix, const char *fmt,
+                    va_list ap) {
+  if (sev == NNL_SEV_NONE || !nnl_rule_selected(cx, rule)) return;
+  record(cx, doc, rule, name, sev, at, where, fix,
+         nnl_arena_vprintf(&doc->arena, fmt, ap));
+}
+
+void nnl_report_msg(nnl_ctx *cx, nnl_doc *doc, const char *rule,
+                    const char *name, nnl_severity sev, nnl_span at,
+                    const char *where, const char *fix, const char *msg) {
+  if (sev == NNL_SEV_NONE || !nnl_rule_selected(cx, rule)) return;
+  record(cx, doc, rule, name, sev, at, where, fix,
+         nnl_arena_strdup(&doc->arena, msg));
 }
 
 void nnl_report(nnl_ctx *cx, nnl_doc *doc, const char *rule, const char *name,

@@ -252,6 +252,47 @@ const char *nnl_ir_field_name(int field) {
   return field >= 0 && field < NNL_FLD__COUNT ? fields[field].name : "?";
 }
 
+int nnl_value_truth(const nnl_value *v) {
+  switch ((nnl_vtype)v->type) {
+  case NNL_V_BOOL: return v->b;
+  case NNL_V_NUM: return isnan(v->n) ? -1 : v->n != 0;
+  case NNL_V_STR: return v->s[0] != '\0';
+  case NNL_V_LIST:
+  case NNL_V_OBJLIST: return v->count > 0;
+  case NNL_V_OBJ: return 1;
+  default: return -1;
+  }
+}
+
+/* A flag's truth: -1 when not known (as nnl_value_truth of v_flag). */
+static int flag_truth(nnl_flag f) {
+  return f.state == NNL_KNOWN ? f.v : -1;
+}
+
+int nnl_ir_truth(const nnl_model *m, const void *obj, int field) {
+  const nnl_layer *l = obj;
+  switch ((nnl_field)field) {
+  case NNL_FLD_LAYER_IS_WEIGHT: return l->is_weight;
+  case NNL_FLD_LAYER_IS_OUTPUT: return l->is_output;
+  case NNL_FLD_LAYER_IS_HIDDEN: return l->is_hidden;
+  case NNL_FLD_LAYER_ZERO_GRAD: return l->zero_grad;
+  case NNL_FLD_LAYER_BETWEEN_WEIGHTS: return l->between_weights;
+  case NNL_FLD_LAYER_CUTS_GRADIENT: return l->cuts_gradient;
+  case NNL_FLD_LAYER_ENDS_BRANCH: return l->ends_branch;
+  case NNL_FLD_LAYER_WEIGHTS_ALL_ZERO: return flag_truth(l->weights_all_zero);
+  case NNL_FLD_LAYER_WEIGHTS_ALL_EQUAL: return flag_truth(l->weights_all_equal);
+  case NNL_FLD_LAYER_BOTTLENECK: return flag_truth(l->bottleneck);
+  case NNL_FLD_LAYER_BOTTLENECK_GIVEN: return l->bottleneck.state != NNL_ABSENT;
+  case NNL_FLD_LAYER_IS_FC:
+    return l->is_weight && (nnl_op_info_of(l->op)->flags & NNL_F_FC);
+  default: {
+    nnl_value v;
+    nnl_ir_get(m, obj, field, &v);
+    return nnl_value_truth(&v);
+  }
+  }
+}
+
 nnl_span nnl_ir_obj_span(nnl_objkind kind, const void *obj) {
   switch (kind) {
   case NNL_O_MODEL: return ((const nnl_model *)obj)->at;

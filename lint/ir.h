@@ -390,6 +390,12 @@ const char *nnl_ir_field_name(int field);
 const char *nnl_objkind_name(nnl_objkind kind);
 /* Read field of obj (an object of the field's kind) of model m. */
 void nnl_ir_get(const nnl_model *m, const void *obj, int field, nnl_value *out);
+/* Three-valued truth of a value: 1 true, 0 false, -1 unknown.  Numbers are
+ * true when non-zero, strings and lists when non-empty, objects always. */
+int nnl_value_truth(const nnl_value *v);
+/* The three-valued truth of that value (1, 0, -1 unknown), read directly
+ * for the layer's flags: what conditions and `for` guards need. */
+int nnl_ir_truth(const nnl_model *m, const void *obj, int field);
 /* The span of an object (its whole text), for `at:` fallbacks. */
 nnl_span nnl_ir_obj_span(nnl_objkind kind, const void *obj);
 

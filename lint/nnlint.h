@@ -150,6 +150,10 @@ typedef struct nnl_ctx {
 void nnl_report(nnl_ctx *cx, nnl_doc *doc, const char *rule, const char *name,
                 nnl_severity sev, nnl_span at, const char *where,
                 const char *fix, const char *fmt, ...) NNL_PRINTF(9, 10);
+/* nnl_report with the message as it is (no format): what rules send. */
+void nnl_report_msg(nnl_ctx *cx, nnl_doc *doc, const char *rule,
+                    const char *name, nnl_severity sev, nnl_span at,
+                    const char *where, const char *fix, const char *msg);
 /* NN000 at `at`: the file could not be read or parsed.  Marks doc failed. */
 void nnl_report_bad_input(nnl_ctx *cx, nnl_doc *doc, nnl_span at,
                           const char *fmt, ...) NNL_PRINTF(4, 5);

@@ -936,8 +936,8 @@ static void fire(nnl_ctx *cx, nnl_doc *doc, const nnl_rule *r, const check *ck,
   msg->len = fix->len = 0;
   nnl_tmpl_render(ev, ck->message, msg);
   if (ck->fix) nnl_tmpl_render(ev, ck->fix, fix);
-  nnl_report(cx, doc, r->info.id, r->info.name, sev, at, where,
-             ck->fix ? nnl_buf_str(fix) : NULL, "%s", nnl_buf_str(msg));
+  nnl_report_msg(cx, doc, r->info.id, r->info.name, sev, at, where,
+                 ck->fix ? nnl_buf_str(fix) : NULL, nnl_buf_str(msg));
 }
 
 static bool model_flag(const nnl_model *m, int field) {
@@ -948,11 +948,8 @@ static bool model_flag(const nnl_model *m, int field) {
 
 /* Are all of cj[0..n) true?  Stops at the first that is not. */
 static bool all_true(nnl_eval *ev, const nnl_expr *const *cj, uint32_t n) {
-  for (uint32_t i = 0; i < n; i++) {
-    nnl_value v;
-    nnl_expr_eval(ev, cj[i], &v);
-    if (nnl_value_truth(&v) != 1) return false;
-  }
+  for (uint32_t i = 0; i < n; i++)
+    if (nnl_expr_truth(ev, cj[i]) != 1) return false;
   return true;
 }
 
@@ -1001,11 +998,10 @@ static const struct guard_ix *guarded(guard_cache *gc, const nnl_model *m,
   g->field = field;
   g->ix.len = 0;
   for (uint32_t i = 0; i < list->count; i++) {
-    nnl_value v; /* only the item's object matters: no span, no copy */
+    /* only the item's object matters: no span, no copy */
     const void *obj = list->type == NNL_V_LIST ? list->items[i].obj
                                                : objlist_item(list, i);
-    nnl_ir_get(m, obj, field, &v);
-    if (nnl_value_truth(&v) == 1) nnl_array_push(&g->ix, i);
+    if (nnl_ir_truth(m, obj, field) == 1) nnl_array_push(&g->ix, i);
   }
   return g;
 }

@@ -1009,10 +1009,11 @@ void nnl_expr_free_regexes(nnl_regex_list *regexes) {
 /* ---- evaluation ---- */
 
 /* A rule's regex meets the same few strings over and over (every layer's
- * "he_normal"): the outcome of the last match of each of a few regexes is
- * kept, by subject text.  Matching is a pure function of the two, so a
- * kept outcome is the outcome. */
-enum { RE_MEMO = 16, RE_MEMO_TEXT = 48 };
+ * "he_normal", now and then a "zeros"): the outcomes of recent matches are
+ * kept, by regex and subject text, in a table indexed by both (so that
+ * two subjects that alternate do not evict each other).  Matching is a
+ * pure function of the two, so a kept outcome is the outcome. */
+enum { RE_MEMO = 64, RE_MEMO_TEXT = 48 };
 struct re_memo {
   const pcre2_code *re; /* NULL: empty */
   int rc;
@@ -1024,7 +1025,12 @@ static int re_match(nnl_eval *ev, const pcre2_code *re, const char *s) {
   size_t n = strlen(s);
   struct re_memo *m = NULL;
   if (n < RE_MEMO_TEXT) {
-    m = &ev->memo[((uintptr_t)re >> 4) % RE_MEMO];
+    size_t h = ((uintptr_t)re >> 4) ^ n ^
+               (n ? (size_t)(unsigned char)s[0] << 2 ^
+                        (size_t)(unsigned char)s[n - 1] << 4 ^
+                        (size_t)(unsigned char)s[n / 2] << 1
+                  : 0);
+    m = &ev->memo[h % RE_MEMO];
     if (m->re == re && m->n == n && memcmp(m->s, s, n) == 0) return m->rc;
   }
   int rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, ev->match_data,
@@ -1083,17 +1089,6 @@ static void set_unknown(nnl_value *o, nnl_span at) {
   o->at = at;
 }
 
-int nnl_value_truth(const nnl_value *v) {
-  switch ((nnl_vtype)v->type) {
-  case NNL_V_BOOL: return v->b;
-  case NNL_V_NUM: return isnan(v->n) ? -1 : v->n != 0;
-  case NNL_V_STR: return v->s[0] != '\0';
-  case NNL_V_LIST:
-  case NNL_V_OBJLIST: return v->count > 0;
-  case NNL_V_OBJ: return 1;
-  default: return -1;
-  }
-}
 
 /* Item i of a list value as a value. */
 static void list_item(const nnl_value *l, uint32_t i, nnl_value *o) {
@@ -1135,7 +1130,7 @@ static int eq3(const nnl_value *a, const nnl_value *b, int depth) {
 
 /* Quantifier over a list: binds each item to the variable's slot. */
 static void eval_quant(nnl_eval *ev, const nnl_expr *e, nnl_value *o) {
-  nnl_value list, c;
+  nnl_value list;
   nnl_expr_eval(ev, e->a, &list);
   if (list.type != NNL_V_LIST && list.type != NNL_V_OBJLIST)
     return set_unknown(o, list.at);
@@ -1143,8 +1138,7 @@ static void eval_quant(nnl_eval *ev, const nnl_expr *e, nnl_value *o) {
   uint32_t trues = 0;
   for (uint32_t i = 0; i < list.count; i++) {
     list_item(&list, i, &ev->slots[e->slot]);
-    nnl_expr_eval(ev, e->b, &c);
-    int t = nnl_value_truth(&c);
+    int t = nnl_expr_truth(ev, e->b);
     if (t == 1) any_true = true, trues++;
     else if (t == 0) any_false = true;
     else any_unknown = true;
@@ -1176,7 +1170,14 @@ void nnl_expr_eval(nnl_eval *ev, const nnl_expr *e, nnl_value *o) {
   case E_VAR: *o = ev->slots[e->slot]; return;
   case E_PARAM: *o = e->param->cur; return;
   case E_FIELD:
-    nnl_expr_eval(ev, e->a, &a);
+    if (e->a->op == E_VAR) { /* `layer.units`: the bound object, not a copy */
+      const nnl_value *base = &ev->slots[e->a->slot];
+      if (base->type == NNL_V_OBJ)
+        return nnl_ir_get(ev->m, base->obj, e->field, o);
+      a = *base;
+    } else {
+      nnl_expr_eval(ev, e->a, &a);
+    }
     if (a.type == NNL_V_OBJ) return nnl_ir_get(ev->m, a.obj, e->field, o);
     set_unknown(o, a.at);
     if (a.type == NNL_V_ABSENT) o->type = NNL_V_ABSENT;
@@ -1283,6 +1284,33 @@ void nnl_expr_eval(nnl_eval *ev, const nnl_expr *e, nnl_value *o) {
     return set_tri(o, !is_unknown(&a), a.at);
   }
   set_unknown(o, NNL_NOSPAN);
+}
+
+int nnl_expr_truth(nnl_eval *ev, const nnl_expr *e) {
+  switch ((eop)e->op) {
+  case E_AND:
+  case E_OR: { /* as nnl_expr_eval's Kleene logic, without the values */
+    int stop = e->op == E_OR;
+    int ta = nnl_expr_truth(ev, e->a);
+    if (ta == stop) return stop;
+    int tb = nnl_expr_truth(ev, e->b);
+    if (tb == stop) return stop;
+    return ta < 0 || tb < 0 ? -1 : !stop;
+  }
+  case E_NOT: {
+    int t = nnl_expr_truth(ev, e->a);
+    return t < 0 ? -1 : !t;
+  }
+  case E_FIELD:
+    if (e->a->op == E_VAR && ev->slots[e->a->slot].type == NNL_V_OBJ)
+      return nnl_ir_truth(ev->m, ev->slots[e->a->slot].obj, e->field);
+    /* fall through */
+  default: {
+    nnl_value v;
+    nnl_expr_eval(ev, e, &v);
+    return nnl_value_truth(&v);
+  }
+  }
 }
 
 bool nnl_expr_owner(nnl_eval *ev, const nnl_expr *e, nnl_value *obj) {

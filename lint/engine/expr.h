@@ -98,9 +98,9 @@ void nnl_eval_free(nnl_eval *ev);
 
 /* Evaluate e for ev->m into out.  Allocates nothing. */
 void nnl_expr_eval(nnl_eval *ev, const nnl_expr *e, nnl_value *out);
-/* Three-valued truth of a value: 1 true, 0 false, -1 unknown.  Numbers are
- * true when non-zero, strings and lists when non-empty, objects always. */
-int nnl_value_truth(const nnl_value *v);
+/* nnl_value_truth(nnl_expr_eval(e)), without building the values of
+ * and/or/not: for conditions. */
+int nnl_expr_truth(nnl_eval *ev, const nnl_expr *e);
 /* When e is a field read of an object (layer.kernel_init), evaluate that
  * object into obj and return true. */
 bool nnl_expr_owner(nnl_eval *ev, const nnl_expr *e, nnl_value *obj);

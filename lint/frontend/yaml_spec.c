@@ -419,13 +419,17 @@ static int read_stream(yp *p, uint32_t *specs) {
                  ? UINT32_MAX
                  : (uint32_t)ev.data.scalar.length;
       n->size = 1;
+      /* an odd child of a mapping is a key: decided before attach counts
+         this one, from the count the parent already has */
+      ynode *par = depth ? stack[depth - 1] : NULL;
+      bool is_key = par && par->kind == Y_MAP && !(par->n & 1);
       attach(stack, last, depth, &root, n);
-      if (depth && stack[depth - 1]->kind == Y_MAP && (stack[depth - 1]->n & 1)) {
-        n->keyed = 1; /* an odd child of a mapping is a key */
+      if (is_key) {
+        n->keyed = 1;
         n->key = norm_key(p, n->s);
-        if (n->s[0] == '<') stack[depth - 1]->merges = 1;
+        if (n->s[0] == '<') par->merges = 1;
       }
-      if (depth) stack[depth - 1]->size = sat_add(stack[depth - 1]->size, 1);
+      if (par) par->size = sat_add(par->size, 1);
       anchor(p, ev.data.scalar.anchor, n);
       break;
     case YAML_SEQUENCE_START_EVENT:
@@ -1082,7 +1086,10 @@ typedef struct lspec {
 } lspec;
 
 /* key is s (the first byte decides most comparisons) */
-#define K(s) (key[0] == (s)[0] && strcmp(key, s) == 0)
+/* key (normalized) is the literal s: two bytes compared inline first (s
+ * has at least its NUL after the first; key's second byte is readable
+ * when its first matched a literal's non-NUL first byte). */
+#define K(s) (key[0] == (s)[0] && key[1] == (s)[1] && strcmp(key, s) == 0)
 
 /* The spellings of a layer's width (units, filters, ...): the name to show
  * for a normalized key, or NULL for other keys. */

@@ -92,6 +92,8 @@ void nnl_reporter_finish(nnl_reporter *r) {
   if (!r) return;
   if (format_of(r)->finish) format_of(r)->finish(r);
   fflush(r->out);
+  nnl_buf_free(&r->line);
+  nnl_buf_free(&r->caret);
   free(r);
 }
 
@@ -151,6 +153,10 @@ uint32_t nnl_utf8_columns(const char *s, size_t n) {
   const unsigned char *u = (const unsigned char *)s;
   uint32_t cols = 0;
   for (size_t i = 0; i < n; cols++) {
+    if (u[i] < 0x80) { /* ASCII: one byte, one column */
+      i++;
+      continue;
+    }
     size_t k = nnl_utf8_seq(u + i, n - i);
     i += k ? k : 1;
   }

@@ -23,6 +23,7 @@ struct nnl_reporter {
   unsigned long n_json; /* diagnostics written so far (JSON separators) */
   const nnl_ruleset *rules; /* nnl_reporter_set_rules, or NULL */
   void *state;              /* a format's own state (sarif.c, lsp.c) */
+  nnl_buf line, caret;      /* text.c: a finding's source and caret lines */
 };
 
 /* A diagnostic's position: 1-based lines, 1-based code point columns,

@@ -92,44 +92,66 @@ static void source(nnl_reporter *r, nnl_doc *doc, const nnl_report_pos *p) {
     if (w0 > total - WINDOW) w0 = total - WINDOW;
     w1 = w0 + WINDOW;
   }
-  nnl_buf line = {0}, caret = {0};
+  nnl_buf *line = &r->line, *caret = &r->caret;
+  line->len = caret->len = 0;
   if (w0 > 0) {
-    nnl_buf_puts(&line, "...");
-    nnl_buf_puts(&caret, "   ");
+    nnl_buf_puts(line, "...");
+    nnl_buf_puts(caret, "   ");
   }
   uint32_t cp = 0;
-  for (size_t i = 0; i < len && cp < w1; cp++) {
+  for (size_t i = 0; i < len && cp < w1;) {
+    if (u[i] >= 0x20 && u[i] < 0x7F) {
+      /* a run of printable ASCII: bytes are code points, shown as they
+         are; the caret line gets a space for each one before the span */
+      size_t j = i;
+      uint32_t cq = cp;
+      while (j < len && cq < w1 && u[j] >= 0x20 && u[j] < 0x7F) j++, cq++;
+      uint32_t a = cp < w0 ? w0 : cp; /* first one in the window */
+      if (a < cq) {
+        nnl_buf_put(line, text + i + (a - cp), cq - a);
+        for (uint32_t c = a; c < cq && c < start; c++) nnl_buf_putc(caret, ' ');
+      }
+      i = j;
+      cp = cq;
+      continue;
+    }
     size_t k = nnl_utf8_seq(u + i, len - i);
     size_t step = k ? k : 1;
     if (cp >= w0) {
       if (k == 0)
-        nnl_buf_put(&line, "\xEF\xBF\xBD", 3);
+        nnl_buf_put(line, "\xEF\xBF\xBD", 3);
       else if (k == 1 && (u[i] < 0x20 || u[i] == 0x7F) && u[i] != '\t')
-        nnl_buf_putc(&line, '?');
+        nnl_buf_putc(line, '?');
       else if (k == 2 && u[i] == 0xC2 && u[i + 1] < 0xA0)
-        nnl_buf_putc(&line, '?');
+        nnl_buf_putc(line, '?');
       else
-        nnl_buf_put(&line, text + i, k);
-      if (cp < start) nnl_buf_putc(&caret, u[i] == '\t' ? '\t' : ' ');
+        nnl_buf_put(line, text + i, k);
+      if (cp < start) nnl_buf_putc(caret, u[i] == '\t' ? '\t' : ' ');
     }
     i += step;
+    cp++;
   }
-  if (w1 < total) nnl_buf_puts(&line, "...");
+  if (w1 < total) nnl_buf_puts(line, "...");
   /* a span that starts past the text (on a CR or the newline) */
   for (uint32_t c = cp > w0 ? cp : w0; c < start; c++)
-    nnl_buf_putc(&caret, ' ');
+    nnl_buf_putc(caret, ' ');
 
-  fprintf(r->out, "%s\n", nnl_buf_str(&line));
-  fputs(nnl_buf_str(&caret), r->out);
+  nnl_buf_putc(line, '\n');
+  fwrite(line->s, 1, line->len, r->out);
+  if (caret->len) fwrite(caret->s, 1, caret->len, r->out);
   on(r, C_GREEN);
   fputc('^', r->out);
   uint32_t stop = last < w1 ? last : w1;
-  for (uint32_t c = start + 1; c < stop; c++)
-    fputc('~', r->out);
+  static const char tildes[] = "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"
+                               "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~";
+  for (uint32_t c = start + 1; c < stop;) {
+    uint32_t k = stop - c < sizeof tildes - 1 ? stop - c
+                                              : (uint32_t)sizeof tildes - 1;
+    fwrite(tildes, 1, k, r->out);
+    c += k;
+  }
   on(r, C_RESET);
   fputc('\n', r->out);
-  nnl_buf_free(&line);
-  nnl_buf_free(&caret);
 }
 
 void nnl_text_doc(nnl_reporter *r, nnl_doc *doc) {
