@@ -69,10 +69,10 @@ void nnl_arena_free(nnl_arena *a) {
   memset(a, 0, sizeof *a);
 }
 
-void *nnl_arena_alloc(nnl_arena *a, size_t n) {
+void *nnl_arena_alloc_slow(nnl_arena *a, size_t n) {
   if (n > SIZE_MAX - 32) nnl_oom();
   n = (n + 15) & ~(size_t)15;
-  if (!a->head || a->used + n > a->head->size) {
+  if (!a->head || n > a->room) {
     size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
     nnl_arena_block *b;
     if (size == ARENA_BLOCK && (a->big || a->total >= ARENA_HUGE_FROM)) {
@@ -92,21 +92,14 @@ void *nnl_arena_alloc(nnl_arena *a, size_t n) {
     }
     b->next = a->head;
     a->head = b;
-    a->used = 0;
+    a->next = b->data;
+    a->room = size;
   }
-  void *p = a->head->data + a->used;
-  a->used += n;
+  void *p = a->next;
+  a->next += n;
+  a->room -= n;
   a->total += n;
-  /* most allocations are small nodes: zeroed with a few inline stores */
-  switch (n) {
-  case 16: return memset(p, 0, 16);
-  case 32: return memset(p, 0, 32);
-  case 48: return memset(p, 0, 48);
-  case 64: return memset(p, 0, 64);
-  case 80: return memset(p, 0, 80);
-  case 96: return memset(p, 0, 96);
-  default: return memset(p, 0, n);
-  }
+  return memset(p, 0, n);
 }
 
 void nnl_arena_expect(nnl_arena *a, size_t bytes) {

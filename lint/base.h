@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__GNUC__)
 #define NNL_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -42,14 +43,31 @@ static inline bool nnl_span_ok(nnl_span s) { return s.off != UINT32_MAX; }
 typedef struct nnl_arena_block nnl_arena_block;
 typedef struct nnl_arena {
   nnl_arena_block *head;
-  size_t used;  /* bytes used in head */
+  unsigned char *next; /* the free room of head: next..next+room */
+  size_t room;
   size_t total; /* bytes handed out, for memory bounds */
   bool big;     /* huge-page blocks from the start (nnl_arena_expect) */
 } nnl_arena;
 
 void nnl_arena_init(nnl_arena *a);
 void nnl_arena_free(nnl_arena *a);
-void *nnl_arena_alloc(nnl_arena *a, size_t n);         /* zeroed, 16-aligned */
+void *nnl_arena_alloc_slow(nnl_arena *a, size_t n);
+/* n zeroed bytes, 16-aligned.  Inline for the common case, a small
+ * allocation that fits the current block (a constant n then zeroes with a
+ * few stores); the rest in base.c. */
+static inline void *nnl_arena_alloc(nnl_arena *a, size_t n) {
+  if (n <= 256) {
+    size_t r = (n + 15) & ~(size_t)15;
+    if (r <= a->room) {
+      void *p = a->next;
+      a->next += r;
+      a->room -= r;
+      a->total += r;
+      return memset(p, 0, r);
+    }
+  }
+  return nnl_arena_alloc_slow(a, n);
+}
 /* The arena will hold about `bytes`: from 1 MiB on, its blocks are huge
  * pages from the start instead of after its first MiB of small blocks. */
 void nnl_arena_expect(nnl_arena *a, size_t bytes);

@@ -1234,8 +1234,9 @@ static void reset(nnl_model *m) {
  * and the loss). */
 void nnl_ir_derive(nnl_model *m) {
   reset(m);
-  bool sorted = is_sorted(m) || nnl_ir_toposort(m) < 0;
-  if (sorted && !is_sorted(m)) sorted = false; /* no arena: not sortable */
+  bool sorted = is_sorted(m);
+  if (!sorted) /* sorted now, unless a cycle or no arena left it as it was */
+    sorted = nnl_ir_toposort(m) < 0 && is_sorted(m);
   /* the per-layer scratch of both passes: one block (huge pages when big) */
   size_t nedges = 0;
   for (uint32_t i = 0; i < m->layers.len; i++)

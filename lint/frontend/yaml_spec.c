@@ -1085,7 +1085,6 @@ typedef struct lspec {
   nnl_num units, emb_dim, num_features;
 } lspec;
 
-/* key is s (the first byte decides most comparisons) */
 /* key (normalized) is the literal s: two bytes compared inline first (s
  * has at least its NUL after the first; key's second byte is readable
  * when its first matched a literal's non-NUL first byte). */
@@ -1094,33 +1093,51 @@ typedef struct lspec {
 /* The spellings of a layer's width (units, filters, ...): the name to show
  * for a normalized key, or NULL for other keys. */
 static const char *units_arg(const char *key) {
-  static const char *const args[][2] = {
-      {"units", "units"},           {"filters", "filters"},
-      {"outfeatures", "out_features"}, {"outchannels", "out_channels"},
-      {"hiddensize", "hidden_size"}, {"features", "features"},
-      {"numoutput", "num_output"},  {"outputdim", "output_dim"}};
-  for (size_t i = 0; i < sizeof args / sizeof *args; i++)
-    if (K(args[i][0])) return args[i][1];
-  return NULL;
+  switch (key[0]) { /* by first byte: one or two compares, not eight */
+  case 'u': return K("units") ? "units" : NULL;
+  case 'f':
+    return K("filters") ? "filters" : K("features") ? "features" : NULL;
+  case 'o':
+    return K("outfeatures")   ? "out_features"
+           : K("outchannels") ? "out_channels"
+           : K("outputdim")   ? "output_dim"
+                              : NULL;
+  case 'h': return K("hiddensize") ? "hidden_size" : NULL;
+  case 'n': return K("numoutput") ? "num_output" : NULL;
+  default: return NULL;
+  }
 }
 
 /* The size arguments of Keras and PyTorch layers that are counts (each a
  * whole number >= 1, or a list of them): the name to show for a
  * normalized key, or NULL for other keys. */
 static const char *size_arg(const char *key) {
-  static const char *const args[][2] = {
-      {"kernelsize", "kernel_size"}, {"strides", "strides"},
-      {"stride", "stride"},          {"poolsize", "pool_size"},
-      {"dilationrate", "dilation_rate"}, {"dilation", "dilation"},
-      {"numheads", "num_heads"},     {"heads", "heads"},
-      {"nhead", "nhead"},            {"keydim", "key_dim"},
-      {"groups", "groups"},          {"numgroups", "num_groups"},
-      {"infeatures", "in_features"}, {"inchannels", "in_channels"},
-      {"inputdim", "input_dim"},     {"numembeddings", "num_embeddings"},
-      {"numlayers", "num_layers"}};
-  for (size_t i = 0; i < sizeof args / sizeof *args; i++)
-    if (K(args[i][0])) return args[i][1];
-  return NULL;
+  switch (key[0]) { /* by first byte */
+  case 'k':
+    return K("kernelsize") ? "kernel_size" : K("keydim") ? "key_dim" : NULL;
+  case 's':
+    return K("strides") ? "strides" : K("stride") ? "stride" : NULL;
+  case 'p': return K("poolsize") ? "pool_size" : NULL;
+  case 'd':
+    return K("dilationrate") ? "dilation_rate"
+           : K("dilation")   ? "dilation"
+                             : NULL;
+  case 'n':
+    return K("numheads")        ? "num_heads"
+           : K("nhead")         ? "nhead"
+           : K("numgroups")     ? "num_groups"
+           : K("numembeddings") ? "num_embeddings"
+           : K("numlayers")     ? "num_layers"
+                                : NULL;
+  case 'h': return K("heads") ? "heads" : NULL;
+  case 'g': return K("groups") ? "groups" : NULL;
+  case 'i':
+    return K("infeatures")   ? "in_features"
+           : K("inchannels") ? "in_channels"
+           : K("inputdim")   ? "input_dim"
+                             : NULL;
+  default: return NULL;
+  }
 }
 
 /* layers[*] -> {type, name, inputs, activation, units | filters |
