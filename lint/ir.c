@@ -167,8 +167,10 @@ const char *nnl_ir_init_name(nnl_arena *a, const char *s) {
   }
   while (q > o && q[-1] == '_') q--; /* PyTorch's in-place zeros_ */
   *q = '\0';
-  for (size_t i = 0; i < sizeof alias / sizeof *alias; i++)
-    if (strcmp(o, alias[i][0]) == 0) return alias[i][1];
+  if (q - o <= 7) /* the aliases are short */
+    for (size_t i = 0; i < sizeof alias / sizeof *alias; i++)
+      if (o[0] == alias[i][0][0] && strcmp(o, alias[i][0]) == 0)
+        return alias[i][1];
   return o;
 }
 

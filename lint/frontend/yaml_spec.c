@@ -1085,10 +1085,19 @@ typedef struct lspec {
   nnl_num units, emb_dim, num_features;
 } lspec;
 
-/* key (normalized) is the literal s: two bytes compared inline first (s
- * has at least its NUL after the first; key's second byte is readable
- * when its first matched a literal's non-NUL first byte). */
-#define K(s) (key[0] == (s)[0] && key[1] == (s)[1] && strcmp(key, s) == 0)
+/* Are the NUL-terminated a and b equal (inline: the literals below are
+ * short, and most keys differ from them in their first bytes)? */
+static inline bool str_is(const char *a, const char *b) {
+  while (*b && *a == *b) a++, b++;
+  return *a == *b;
+}
+/* key (normalized) is the literal s: its first two bytes compared first
+ * (s has at least its NUL after the first; key's second byte is readable
+ * when its first matched a literal's non-NUL first byte), then the rest
+ * when both go on. */
+#define K(s)                                                                   \
+  (key[0] == (s)[0] && key[1] == (s)[1] &&                                     \
+   ((s)[1] == '\0' || str_is(key + 2, (s) + 2)))
 
 /* The spellings of a layer's width (units, filters, ...): the name to show
  * for a normalized key, or NULL for other keys. */
