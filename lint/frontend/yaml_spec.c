@@ -795,6 +795,13 @@ static bool is_merge_key(ynode *k) {
          k->s[1] == '<' && k->s[2] == '\0';
 }
 
+/* Are the NUL-terminated a and b equal?  Inline: keys and the literals
+ * compared with them are short, and most differ in their first bytes. */
+static inline bool str_is(const char *a, const char *b) {
+  while (*b && *a == *b) a++, b++;
+  return *a == *b;
+}
+
 /* Looks a key up in a mapping (merge keys included; explicit keys win). */
 static ynode *map_get(ynode *map, const char *key, int depth) {
   map = deref(map);
@@ -803,7 +810,7 @@ static ynode *map_get(ynode *map, const char *key, int depth) {
   ynode *found = NULL;
   for (ynode *k = map->kids; k && k->next; k = k->next->next) {
     const char *kk = key_of(k, buf, sizeof buf);
-    if (kk && kk[0] == key[0] && strcmp(kk, key) == 0) found = k->next;
+    if (kk && kk[0] == key[0] && str_is(kk, key)) found = k->next;
   }
   if (found || !map->merges) return found;
   for (ynode *k = map->kids; k && k->next; k = k->next->next) {
@@ -888,6 +895,19 @@ static ynode *arg_of(ynode *map, const char *key) {
   if (v) return v;
   ynode *cfg = deref(map_get(map, "config", 0));
   return cfg && cfg->kind == Y_MAP ? map_get(cfg, key, 0) : NULL;
+}
+
+/* arg_of for several keys of one mapping: its `config` looked up once. */
+typedef struct args {
+  ynode *map, *cfg;
+} args;
+static args args_of(ynode *map) {
+  ynode *cfg = deref(map_get(map, "config", 0));
+  return (args){map, cfg && cfg->kind == Y_MAP ? cfg : NULL};
+}
+static ynode *arg_in(const args *a, const char *key) {
+  ynode *v = map_get(a->map, key, 0);
+  return v ? v : a->cfg ? map_get(a->cfg, key, 0) : NULL;
 }
 
 /* A list of scalars (shape, std values, metrics, steps): a scalar is a list
@@ -996,16 +1016,17 @@ static int get_init(yp *p, ynode *spec, nnl_str *name, nnl_num *scale,
   ynode *v;
   TRY(get_named(p, spec, name, what, &v));
   if (!v) return 0;
+  args av = args_of(v);
   if (scale) {
-    ynode *sd = arg_of(v, "stddev");
-    if (!sd) sd = arg_of(v, "std");
+    ynode *sd = arg_in(&av, "stddev");
+    if (!sd) sd = arg_in(&av, "std");
     if (sd) {
       TRY(get_num(p, sd, scale, "stddev", NNL_NUM_REAL));
     } else {
       nnl_num lo = {0}, hi = {0};
-      ynode *a = arg_of(v, "minval"), *b = arg_of(v, "maxval");
-      if (!a) a = arg_of(v, "a");
-      if (!b) b = arg_of(v, "b");
+      ynode *a = arg_in(&av, "minval"), *b = arg_in(&av, "maxval");
+      if (!a) a = arg_in(&av, "a");
+      if (!b) b = arg_in(&av, "b");
       TRY(get_num(p, a, &lo, "minval", NNL_NUM_REAL));
       TRY(get_num(p, b, &hi, "maxval", NNL_NUM_REAL));
       if (lo.state == NNL_KNOWN && hi.state == NNL_KNOWN) {
@@ -1022,8 +1043,8 @@ static int get_init(yp *p, ynode *spec, nnl_str *name, nnl_num *scale,
     }
   }
   if (value) {
-    ynode *c = arg_of(v, "value");
-    if (!c) c = arg_of(v, "val");
+    ynode *c = arg_in(&av, "value");
+    if (!c) c = arg_in(&av, "val");
     TRY(get_num(p, c, value, "value", NNL_NUM_REAL));
   }
   return 0;
@@ -1085,12 +1106,6 @@ typedef struct lspec {
   nnl_num units, emb_dim, num_features;
 } lspec;
 
-/* Are the NUL-terminated a and b equal (inline: the literals below are
- * short, and most keys differ from them in their first bytes)? */
-static inline bool str_is(const char *a, const char *b) {
-  while (*b && *a == *b) a++, b++;
-  return *a == *b;
-}
 /* key (normalized) is the literal s: its first two bytes compared first
  * (s has at least its NUL after the first; key's second byte is readable
  * when its first matched a literal's non-NUL first byte), then the rest
