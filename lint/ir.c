@@ -92,7 +92,12 @@ static int norm_name(const char *name, char *out, uint32_t *hash) {
 static keyed *probe(const kindex *x, const char *k, uint32_t n, uint32_t h) {
   for (uint32_t i = h & x->mask;; i = (i + 1) & x->mask) {
     keyed *e = &x->slot[i];
-    if (!e->len || (e->len == n && memcmp(e->key, k, n) == 0)) return e;
+    if (!e->len) return e;
+    if (e->len == n) { /* names are short: compared inline */
+      uint32_t j = 0;
+      while (j < n && e->key[j] == k[j]) j++;
+      if (j == n) return e;
+    }
   }
 }
 
@@ -132,15 +137,45 @@ static int lookup(const kindex *x, const char *name) {
   return hit->len ? hit->id : -1;
 }
 
-nnl_op nnl_op_lookup(const char *name) {
+/* A file names the same few types and activations again and again
+ * ("Dense", "relu"): the last outcomes are kept per thread, by the name as
+ * written, in a small direct-mapped table per index.  The outcome depends
+ * on the bytes alone, so a kept one is the outcome. */
+enum { MEMO = 16, MEMO_TEXT = 24 };
+typedef struct memo {
+  char s[MEMO_TEXT];
+  uint8_t len; /* 0: empty */
+  int id;
+} memo;
+
+static int memo_lookup(memo *tab, const kindex *x, const char *name) {
+  size_t n = 0;
+  while (n < MEMO_TEXT && name[n]) n++;
+  memo *e = NULL;
+  if (n > 0 && n < MEMO_TEXT) {
+    e = &tab[(n ^ (unsigned char)name[0] ^ (unsigned char)name[n - 1] << 1 ^
+              (unsigned char)name[n / 2] << 2) % MEMO];
+    if (e->len == n && memcmp(e->s, name, n) == 0) return e->id;
+  }
   pthread_once(&index_once, build_indexes);
-  int id = lookup(&op_index, name);
+  int id = lookup(x, name);
+  if (e) {
+    memcpy(e->s, name, n);
+    e->len = (uint8_t)n;
+    e->id = id;
+  }
+  return id;
+}
+
+nnl_op nnl_op_lookup(const char *name) {
+  static _Thread_local memo tab[MEMO];
+  int id = memo_lookup(tab, &op_index, name);
   return id < 0 ? NNL_OP_OPAQUE : (nnl_op)id;
 }
 
 nnl_act nnl_act_lookup(const char *name) {
-  pthread_once(&index_once, build_indexes);
-  int id = lookup(&act_index, name);
+  static _Thread_local memo tab[MEMO];
+  int id = memo_lookup(tab, &act_index, name);
   return id < 0 ? NNL_ACT_UNKNOWN : (nnl_act)id;
 }
 

@@ -997,6 +997,7 @@ static const struct guard_ix *guarded(guard_cache *gc, const nnl_model *m,
   g->list_field = list_field;
   g->field = field;
   g->ix.len = 0;
+  nnl_array_reserve(&g->ix, list->count); /* one allocation, not doublings */
   for (uint32_t i = 0; i < list->count; i++) {
     /* only the item's object matters: no span, no copy */
     const void *obj = list->type == NNL_V_LIST ? list->items[i].obj

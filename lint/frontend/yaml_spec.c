@@ -673,8 +673,9 @@ static bool parse_number(const char *s, double *out) {
 static bool unresolved(ynode *v) {
   if (v->tag == T_OTHER) return true;
   if (v->kind != Y_SCALAR) return false;
-  for (const char *q = strchr(v->s, '{'); q; q = strchr(q + 1, '{'))
-    if (q > v->s && (q[-1] == '$' || q[-1] == '{')) return true; /* ${ {{ */
+  /* ${ or {{ (inline: scalars are short, and most have no brace) */
+  for (const char *q = v->s; *q; q++)
+    if (*q == '{' && q > v->s && (q[-1] == '$' || q[-1] == '{')) return true;
   return false;
 }
 
