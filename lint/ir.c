@@ -10,13 +10,13 @@
 #include "ir.h"
 
 /* ---- ops.def tables ---- */
-static const nnl_op_info op_table[NNL_OP__COUNT] = {
+const nnl_op_info nnl_op_table[NNL_OP__COUNT] = {
 #define OP(id, name, cls, flags) [NNL_OP_##id] = {name, cls, flags},
 #include "ops.def"
     [NNL_OP_OPAQUE] = {"opaque", NNL_K_OPAQUE, 0},
 };
 
-static const nnl_act_info act_table[NNL_ACT__COUNT] = {
+const nnl_act_info nnl_act_table[NNL_ACT__COUNT] = {
     [NNL_ACT_NONE] = {"linear", -INFINITY, INFINITY, 0},
     [NNL_ACT_UNKNOWN] = {"unknown", -INFINITY, INFINITY, 0},
 #define ACT(id, name, lo, hi, flags) [NNL_ACT_##id] = {name, lo, hi, flags},
@@ -35,14 +35,6 @@ static const struct alias {
 #define ACT_ALIAS(name, id) {name, NNL_ACT_##id},
 #include "ops.def"
 };
-
-const nnl_op_info *nnl_op_info_of(nnl_op op) {
-  return &op_table[op < NNL_OP__COUNT ? op : NNL_OP_OPAQUE];
-}
-
-const nnl_act_info *nnl_act_info_of(nnl_act act) {
-  return &act_table[act < NNL_ACT__COUNT ? act : NNL_ACT_UNKNOWN];
-}
 
 /* Names are looked up per layer, so each table gets an index of its
  * normalized names (nnl_name_key's form), built once (thread-safe through

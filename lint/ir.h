@@ -81,8 +81,16 @@ typedef struct nnl_act_info {
   unsigned flags;
 } nnl_act_info;
 
-const nnl_op_info *nnl_op_info_of(nnl_op op);
-const nnl_act_info *nnl_act_info_of(nnl_act act);
+/* What an op and an activation are (ops.def), inline: every pass over the
+ * layers asks.  Out-of-range values read as opaque / unknown. */
+extern const nnl_op_info nnl_op_table[NNL_OP__COUNT];
+extern const nnl_act_info nnl_act_table[NNL_ACT__COUNT];
+static inline const nnl_op_info *nnl_op_info_of(nnl_op op) {
+  return &nnl_op_table[op < NNL_OP__COUNT ? op : NNL_OP_OPAQUE];
+}
+static inline const nnl_act_info *nnl_act_info_of(nnl_act act) {
+  return &nnl_act_table[act < NNL_ACT__COUNT ? act : NNL_ACT_UNKNOWN];
+}
 /* Name lookups ignore case, '_' and '-'.  NNL_OP_OPAQUE / NNL_ACT_UNKNOWN
  * when the name is not in ops.def. */
 nnl_op nnl_op_lookup(const char *name);
