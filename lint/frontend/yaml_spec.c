@@ -623,6 +623,17 @@ static bool parse_number(const char *s, double *out) {
   if (!((*s >= '0' && *s <= '9') || *s == '.' || *s == '+' || *s == '-'))
     return false;
   if (*s == '+' || *s == '-') neg = *s++ == '-';
+  { /* the usual case, a plain whole number (units: 128), exact in a
+       double at up to 15 digits: what the careful path below reads too */
+    uint64_t v = 0;
+    size_t k = 0;
+    while (k < 15 && s[k] >= '0' && s[k] <= '9')
+      v = v * 10 + (uint64_t)(s[k++] - '0');
+    if (k > 0 && !s[k]) {
+      *out = neg ? -(double)v : (double)v;
+      return true;
+    }
+  }
   if (s[0] == '.' && (strcmp(s, ".inf") == 0 || strcmp(s, ".Inf") == 0 ||
                       strcmp(s, ".INF") == 0)) {
     *out = neg ? -INFINITY : INFINITY;
