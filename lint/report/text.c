@@ -59,17 +59,46 @@ static void on(const nnl_reporter *r, const char *code) {
   if (r->color) fputs(code, r->out);
 }
 
+/* v in decimal at buf (at most 10 bytes); the number of bytes. */
+static size_t put_u32(char *buf, uint32_t v) {
+  char t[10];
+  size_t n = 0;
+  do {
+    t[n++] = (char)('0' + v % 10);
+  } while ((v /= 10) != 0);
+  for (size_t i = 0; i < n; i++) buf[i] = t[n - 1 - i];
+  return n;
+}
+
+/* n spaces onto b. */
+static void put_spaces(nnl_buf *b, uint32_t n) {
+  static const char spaces[] = "                                ";
+  for (uint32_t k; n > 0; n -= k) {
+    k = n < sizeof spaces - 1 ? n : (uint32_t)(sizeof spaces - 1);
+    nnl_buf_put(b, spaces, k);
+  }
+}
+
 /* "path:line:col: severity: " (or "path: severity: " when line is 0). */
 static void header(nnl_reporter *r, const char *path, uint32_t line,
                    uint32_t col, nnl_severity sev) {
   on(r, C_BOLD);
   put_clean(r->out, path);
-  if (line) fprintf(r->out, ":%u:%u", line, col);
+  if (line) {
+    char buf[32]; /* ":line:col" without printf: one per finding */
+    size_t n = 0;
+    buf[n++] = ':';
+    n += put_u32(buf + n, line);
+    buf[n++] = ':';
+    n += put_u32(buf + n, col);
+    fwrite(buf, 1, n, r->out);
+  }
   fputc(':', r->out);
   on(r, C_RESET);
   fputc(' ', r->out);
   on(r, sev_color(sev));
-  fprintf(r->out, "%s:", nnl_severity_name(sev));
+  fputs(nnl_severity_name(sev), r->out);
+  fputc(':', r->out);
   on(r, C_RESET);
   fputc(' ', r->out);
 }
@@ -109,7 +138,8 @@ static void source(nnl_reporter *r, nnl_doc *doc, const nnl_report_pos *p) {
       uint32_t a = cp < w0 ? w0 : cp; /* first one in the window */
       if (a < cq) {
         nnl_buf_put(line, text + i + (a - cp), cq - a);
-        for (uint32_t c = a; c < cq && c < start; c++) nnl_buf_putc(caret, ' ');
+        uint32_t before = cq < start ? cq : start; /* the span starts here */
+        put_spaces(caret, before > a ? before - a : 0);
       }
       i = j;
       cp = cq;
