@@ -1089,7 +1089,6 @@ static void set_unknown(nnl_value *o, nnl_span at) {
   o->at = at;
 }
 
-
 /* Item i of a list value as a value. */
 static void list_item(const nnl_value *l, uint32_t i, nnl_value *o) {
   if (l->type == NNL_V_LIST) {

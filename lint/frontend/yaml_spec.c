@@ -900,23 +900,27 @@ static ynode *type_of(ynode *map) {
   return t && t->kind == Y_SCALAR && !is_null(t) ? t : NULL;
 }
 
+/* A typed mapping's `config` mapping (Keras' {class_name, config}), or
+ * NULL. */
+static ynode *config_of(ynode *map) {
+  ynode *cfg = deref(map_get(map, "config", 0));
+  return cfg && cfg->kind == Y_MAP ? cfg : NULL;
+}
+
 /* An argument of a typed mapping: the mapping's own key, else its
  * `config` mapping's. */
 static ynode *arg_of(ynode *map, const char *key) {
   ynode *v = map_get(map, key, 0);
   if (v) return v;
-  ynode *cfg = deref(map_get(map, "config", 0));
-  return cfg && cfg->kind == Y_MAP ? map_get(cfg, key, 0) : NULL;
+  ynode *cfg = config_of(map);
+  return cfg ? map_get(cfg, key, 0) : NULL;
 }
 
 /* arg_of for several keys of one mapping: its `config` looked up once. */
 typedef struct args {
   ynode *map, *cfg;
 } args;
-static args args_of(ynode *map) {
-  ynode *cfg = deref(map_get(map, "config", 0));
-  return (args){map, cfg && cfg->kind == Y_MAP ? cfg : NULL};
-}
+static args args_of(ynode *map) { return (args){map, config_of(map)}; }
 static ynode *arg_in(const args *a, const char *key) {
   ynode *v = map_get(a->map, key, 0);
   return v ? v : a->cfg ? map_get(a->cfg, key, 0) : NULL;
