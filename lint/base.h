@@ -93,8 +93,12 @@ char *nnl_arena_vprintf(nnl_arena *a, const char *fmt, va_list ap);
   }
 
 void nnl_array__grow(void **items, uint32_t *cap, uint32_t need, size_t elem);
+/* The capacity test is inline: most pushes fit. */
 #define nnl_array_reserve(a, n)                                                \
-  nnl_array__grow((void **)&(a)->items, &(a)->cap, (n), sizeof *(a)->items)
+  ((uint32_t)(n) <= (a)->cap                                                   \
+       ? (void)0                                                               \
+       : nnl_array__grow((void **)&(a)->items, &(a)->cap, (n),                 \
+                         sizeof *(a)->items))
 #define nnl_array_push(a, v)                                                   \
   (nnl_array_reserve((a), (a)->len + 1u), (a)->items[(a)->len++] = (v))
 /* Push a zeroed slot and return a pointer to it. */

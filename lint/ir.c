@@ -322,6 +322,28 @@ int nnl_ir_truth(const nnl_model *m, const void *obj, int field) {
   }
 }
 
+bool nnl_ir_known(const nnl_model *m, const void *obj, int field) {
+  const nnl_layer *l = obj;
+  switch ((nnl_field)field) { /* as v_num and v_str decide */
+  case NNL_FLD_LAYER_UNITS: return l->units.state == NNL_KNOWN;
+  case NNL_FLD_LAYER_INIT_SCALE: return l->init_scale.state == NNL_KNOWN;
+  case NNL_FLD_LAYER_INIT_VALUE: return l->init_value.state == NNL_KNOWN;
+  case NNL_FLD_LAYER_RATE: return l->rate.state == NNL_KNOWN;
+  case NNL_FLD_LAYER_WEIGHTS_VALUE: return l->weights_value.state == NNL_KNOWN;
+  case NNL_FLD_LAYER_KERNEL_INIT:
+    return l->kernel_init.state == NNL_KNOWN && l->kernel_init.s;
+  case NNL_FLD_LAYER_BIAS_INIT:
+    return l->bias_init.state == NNL_KNOWN && l->bias_init.s;
+  case NNL_FLD_LAYER_KERNEL_REGULARIZER:
+    return l->kernel_regularizer.state == NNL_KNOWN && l->kernel_regularizer.s;
+  default: {
+    nnl_value v;
+    nnl_ir_get(m, obj, field, &v);
+    return v.type != NNL_V_UNKNOWN && v.type != NNL_V_ABSENT;
+  }
+  }
+}
+
 nnl_span nnl_ir_obj_span(nnl_objkind kind, const void *obj) {
   switch (kind) {
   case NNL_O_MODEL: return ((const nnl_model *)obj)->at;

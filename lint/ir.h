@@ -404,6 +404,9 @@ int nnl_value_truth(const nnl_value *v);
 /* The three-valued truth of that value (1, 0, -1 unknown), read directly
  * for the layer's flags: what conditions and `for` guards need. */
 int nnl_ir_truth(const nnl_model *m, const void *obj, int field);
+/* Is the field's value known (nnl_ir_get gives neither unknown nor
+ * absent)?  Without building the value for the common layer fields. */
+bool nnl_ir_known(const nnl_model *m, const void *obj, int field);
 /* The span of an object (its whole text), for `at:` fallbacks. */
 nnl_span nnl_ir_obj_span(nnl_objkind kind, const void *obj);
 

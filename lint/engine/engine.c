@@ -25,7 +25,7 @@ extern const char *const nnl_builtin_rule_texts[];
 extern const size_t nnl_builtin_rule_sizes[];
 extern const size_t nnl_builtin_rule_count;
 
-enum { MAX_RULE_FILE = 4 * 1024 * 1024, MAX_PARAMS = 64 };
+enum { MAX_RULE_FILE = 4 * 1024 * 1024, MAX_PARAMS = 64, MAX_FILTS = 4 };
 
 /* ---- compiled rules ---- */
 typedef struct check {
@@ -36,11 +36,19 @@ typedef struct check {
   const nnl_tmpl *message, *fix;
   /* The plan (plan_check): `when` as the conjuncts that do not read the
    * `for` variable (evaluated once per model) and those that do (per
-   * item).  When guard >= 0, var[0] is `VAR.guard` and list is the model
-   * field list_field: the loop visits only the items where it is true. */
+   * item).  When list is the model field list_field (>= 0), filt says
+   * what some conjuncts need of an item's fields (nnl_expr_item_need):
+   * the loop visits only the items of the shortest of those filters'
+   * lists (guarded). */
   const nnl_expr **inv, **var;
   uint32_t n_inv, n_var;
-  int guard, list_field;
+  int list_field;
+  struct filt {
+    int field;
+    uint8_t need; /* nnl_need */
+    uint8_t conj; /* its conjunct: var[conj] */
+  } filt[MAX_FILTS];
+  uint32_t n_filt;
 } check;
 
 typedef struct example {
@@ -72,11 +80,19 @@ struct nnl_rule {
   nnl_ruleset *owner;
 };
 
+struct guard_cache;
+
 struct nnl_ruleset {
   nnl_arena arena; /* every rule, node and string; replaced rules stay */
   nnl_regex_list regexes;
   NNL_ARRAY(nnl_rule *) rules; /* sorted by id */
   uint32_t max_slots;
+  /* nnl_engine_run's state, kept from one document to the next: the
+   * evaluation state (with its memo of regex outcomes, which refer to this
+   * ruleset's regexes) for ev_slots slots, and the filter lists */
+  nnl_eval ev;
+  uint32_t ev_slots; /* 0: ev not set up */
+  struct guard_cache *gc;
 };
 
 nnl_ruleset *nnl_ruleset_new(void) {
@@ -85,8 +101,12 @@ nnl_ruleset *nnl_ruleset_new(void) {
   return rs;
 }
 
+static void guards_free(struct guard_cache *gc);
+
 void nnl_ruleset_free(nnl_ruleset *rs) {
   if (!rs) return;
+  if (rs->ev_slots) nnl_eval_free(&rs->ev);
+  guards_free(rs->gc);
   nnl_expr_free_regexes(&rs->regexes);
   nnl_array_free(&rs->rules);
   nnl_arena_free(&rs->arena);
@@ -520,20 +540,22 @@ static void plan_check(nnl_ruleset *rs, check *ck) {
   if (n == 0) cj[0] = ck->when, n = 1;
   ck->inv = nnl_arena_alloc(&rs->arena, n * sizeof *ck->inv);
   ck->var = nnl_arena_alloc(&rs->arena, n * sizeof *ck->var);
-  ck->guard = ck->list_field = -1;
+  ck->list_field = -1;
   for (uint32_t i = 0; i < n; i++) {
     if (ck->list && nnl_expr_uses_slot(cj[i], ck->slot)) ck->var[ck->n_var++] = cj[i];
     else ck->inv[ck->n_inv++] = cj[i];
   }
   if (!ck->list || (ck->list_field = nnl_expr_root_field(ck->list)) < 0) return;
-  for (uint32_t i = 0; i < ck->n_var; i++) {
-    int f = nnl_expr_var_field(ck->var[i], ck->slot);
-    if (f < 0) continue;
-    const nnl_expr *g = ck->var[i]; /* move it first, keep the others' order */
-    memmove(&ck->var[1], &ck->var[0], i * sizeof *ck->var);
-    ck->var[0] = g;
-    ck->guard = f;
-    return;
+  /* the first conjunct that needs a field true or false, and the first
+   * that needs one known: more filters cost more to list than they save */
+  bool exact = false, known = false;
+  for (uint32_t i = 0; i < ck->n_var && i <= UINT8_MAX && ck->n_filt < MAX_FILTS; i++) {
+    int f;
+    nnl_need need = nnl_expr_item_need(ck->var[i], ck->slot, &f);
+    bool *seen = need == NNL_NEED_KNOWN ? &known : &exact;
+    if (need == NNL_NEED_NONE || *seen) continue;
+    *seen = true;
+    ck->filt[ck->n_filt++] = (struct filt){f, (uint8_t)need, (uint8_t)i};
   }
 }
 
@@ -946,20 +968,24 @@ static bool model_flag(const nnl_model *m, int field) {
   return nnl_value_truth(&v) == 1;
 }
 
-/* Are all of cj[0..n) true?  Stops at the first that is not. */
-static bool all_true(nnl_eval *ev, const nnl_expr *const *cj, uint32_t n) {
+/* Are all of cj[0..n) true, but for cj[skip] (skip may be n or more)?
+ * Stops at the first that is not. */
+static bool all_true(nnl_eval *ev, const nnl_expr *const *cj, uint32_t n,
+                     uint32_t skip) {
   for (uint32_t i = 0; i < n; i++)
-    if (nnl_expr_truth(ev, cj[i]) != 1) return false;
+    if (i != skip && nnl_expr_truth(ev, cj[i]) != 1) return false;
   return true;
 }
 
-/* Per model: for a list field and a guard field, the indexes of the items
- * whose guard field is true (shared by every check with that guard). */
-enum { MAX_GUARDS = 32 };
+/* Per model: for a list field and a filter (a field and what a conjunct
+ * needs of it), the indexes of the items that meet it (shared by every
+ * check with that filter). */
+enum { MAX_GUARDS = 64 };
 typedef struct guard_cache {
   uint32_t n;
   struct guard_ix {
     int list_field, field;
+    nnl_need need;
     NNL_ARRAY(uint32_t) ix;
   } g[MAX_GUARDS];
 } guard_cache;
@@ -985,40 +1011,56 @@ static void bind_item(const nnl_value *list, uint32_t i, nnl_value *item) {
   item->at = nnl_ir_obj_span((nnl_objkind)item->kind, item->obj);
 }
 
-/* The items of list (an OBJLIST, the model's list_field) whose field is
- * true; NULL when the cache is full. */
+static void guards_free(struct guard_cache *gc) {
+  if (!gc) return;
+  for (uint32_t k = 0; k < MAX_GUARDS; k++) nnl_array_free(&gc->g[k].ix);
+  free(gc);
+}
+
+/* Does the item obj meet filter (field, need)? */
+static bool meets(const nnl_model *m, const void *obj, int field, nnl_need need) {
+  if (need == NNL_NEED_KNOWN) return nnl_ir_known(m, obj, field);
+  return nnl_ir_truth(m, obj, field) == (need == NNL_NEED_TRUE);
+}
+
+/* The items of list (an OBJLIST, the model's list_field) that meet filter
+ * (field, need); NULL when the cache is full. */
 static const struct guard_ix *guarded(guard_cache *gc, const nnl_model *m,
                                       const nnl_value *list, int list_field,
-                                      int field) {
+                                      int field, nnl_need need) {
   for (uint32_t k = 0; k < gc->n; k++)
-    if (gc->g[k].list_field == list_field && gc->g[k].field == field) return &gc->g[k];
+    if (gc->g[k].list_field == list_field && gc->g[k].field == field &&
+        gc->g[k].need == need)
+      return &gc->g[k];
   if (gc->n == MAX_GUARDS) return NULL;
   struct guard_ix *g = &gc->g[gc->n++];
   g->list_field = list_field;
   g->field = field;
+  g->need = need;
   g->ix.len = 0;
   nnl_array_reserve(&g->ix, list->count); /* one allocation, not doublings */
-  for (uint32_t i = 0; i < list->count; i++) {
+  for (uint32_t i = 0; i < list->count; i++)
     /* only the item's object matters: no span, no copy */
-    const void *obj = list->type == NNL_V_LIST ? list->items[i].obj
-                                               : objlist_item(list, i);
-    if (nnl_ir_truth(m, obj, field) == 1) nnl_array_push(&g->ix, i);
-  }
+    if (meets(m, objlist_item(list, i), field, need)) nnl_array_push(&g->ix, i);
   return g;
 }
 
 void nnl_engine_run(nnl_ctx *cx, nnl_doc *doc) {
   nnl_ruleset *rs = cx->rules;
   if (!rs || doc->failed || doc->skipped || !doc->models.len) return;
-  nnl_eval ev;
-  nnl_eval_init(&ev, rs->max_slots);
+  if (rs->ev_slots < rs->max_slots + 1) {
+    if (rs->ev_slots) nnl_eval_free(&rs->ev);
+    nnl_eval_init(&rs->ev, rs->max_slots);
+    rs->ev_slots = rs->max_slots + 1;
+  }
+  if (!rs->gc) rs->gc = nnl_xcalloc(1, sizeof *rs->gc);
+  nnl_eval ev = rs->ev; /* the slots and the memo are shared */
+  guard_cache *gcp = rs->gc;
   nnl_buf msg = {0}, fix = {0};
-  guard_cache gc;
-  memset(&gc, 0, sizeof gc);
   for (uint32_t mi = 0; mi < doc->models.len; mi++) {
     const nnl_model *m = doc->models.items[mi];
     ev.m = m;
-    gc.n = 0; /* the arrays stay allocated for the next model */
+    gcp->n = 0; /* the arrays stay allocated for the next model */
     bool opt_cx = model_flag(m, NNL_FLD_MODEL_OPTIMIZER_CONTEXT);
     bool fit_cx = model_flag(m, NNL_FLD_MODEL_FIT_CONTEXT);
     for (uint32_t ri = 0; ri < rs->rules.len; ri++) {
@@ -1032,22 +1074,32 @@ void nnl_engine_run(nnl_ctx *cx, nnl_doc *doc) {
         const check *ck = &r->checks[ci];
         nnl_severity sev = r->sev_overridden || !ck->sev ? r->info.severity : ck->sev;
         if (!ck->list) {
-          if (all_true(&ev, ck->inv, ck->n_inv))
+          if (all_true(&ev, ck->inv, ck->n_inv, UINT32_MAX))
             fire(cx, doc, r, ck, sev, &ev, NULL, &msg, &fix);
           continue;
         }
         nnl_value list;
         nnl_expr_eval(&ev, ck->list, &list);
         if (list.type != NNL_V_LIST && list.type != NNL_V_OBJLIST) continue;
-        if (!list.count || !all_true(&ev, ck->inv, ck->n_inv)) continue;
+        if (!list.count || !all_true(&ev, ck->inv, ck->n_inv, UINT32_MAX)) continue;
+        /* the shortest filter list; its conjunct is not evaluated again
+         * when meeting the filter makes it true */
         const struct guard_ix *g = NULL;
-        if (ck->guard >= 0 && list.type == NNL_V_OBJLIST)
-          g = guarded(&gc, m, &list, ck->list_field, ck->guard);
-        uint32_t n = g ? g->ix.len : list.count, skip = g ? 1 : 0;
+        uint32_t skip = UINT32_MAX;
+        for (uint32_t f = 0; f < ck->n_filt && list.type == NNL_V_OBJLIST; f++) {
+          const struct filt *fl = &ck->filt[f];
+          const struct guard_ix *gf =
+              guarded(gcp, m, &list, ck->list_field, fl->field, (nnl_need)fl->need);
+          if (!gf || (g && gf->ix.len >= g->ix.len)) continue;
+          g = gf;
+          skip = fl->need == NNL_NEED_KNOWN ? UINT32_MAX : fl->conj;
+          if (!g->ix.len) break;
+        }
+        uint32_t n = g ? g->ix.len : list.count;
         nnl_value *item = &ev.slots[ck->slot];
         for (uint32_t k = 0; k < n; k++) {
           bind_item(&list, g ? g->ix.items[k] : k, item);
-          if (all_true(&ev, ck->var + skip, ck->n_var - skip)) {
+          if (all_true(&ev, ck->var, ck->n_var, skip)) {
             nnl_value copy = *item; /* rendering may not rebind, but be safe */
             fire(cx, doc, r, ck, sev, &ev, &copy, &msg, &fix);
           }
@@ -1055,10 +1107,8 @@ void nnl_engine_run(nnl_ctx *cx, nnl_doc *doc) {
       }
     }
   }
-  for (uint32_t k = 0; k < MAX_GUARDS; k++) nnl_array_free(&gc.g[k].ix);
   nnl_buf_free(&msg);
   nnl_buf_free(&fix);
-  nnl_eval_free(&ev);
 }
 
 /* ---- --explain ---- */

@@ -1352,9 +1352,34 @@ bool nnl_expr_uses_slot(const nnl_expr *e, uint32_t slot) {
   return uses_slot(e, slot, 0);
 }
 
-int nnl_expr_var_field(const nnl_expr *e, uint32_t slot) {
-  if (e->op != E_FIELD || e->a->op != E_VAR || e->a->slot != slot) return -1;
-  return e->field;
+static bool is_var_field(const nnl_expr *e, uint32_t slot) {
+  return e && e->op == E_FIELD && e->a->op == E_VAR && e->a->slot == slot;
+}
+
+nnl_need nnl_expr_item_need(const nnl_expr *e, uint32_t slot, int *field) {
+  if (is_var_field(e, slot)) {
+    *field = e->field;
+    return NNL_NEED_TRUE;
+  }
+  if (e->op == E_NOT && is_var_field(e->a, slot)) {
+    *field = e->a->field;
+    return NNL_NEED_FALSE;
+  }
+  if (e->op == E_KNOWN && is_var_field(e->a, slot)) {
+    *field = e->a->field;
+    return NNL_NEED_KNOWN;
+  }
+  if (e->op == E_NOT) e = e->a; /* not unknown is unknown */
+  switch ((eop)e->op) {
+  /* unknown when an operand is unknown or absent (nnl_expr_eval) */
+  case E_EQ: case E_NE: case E_LT: case E_LE: case E_GT: case E_GE:
+  case E_IN: case E_NOTIN: case E_MATCH: case E_NOMATCH:
+    if (is_var_field(e->a, slot)) *field = e->a->field;
+    else if (is_var_field(e->b, slot)) *field = e->b->field;
+    else return NNL_NEED_NONE;
+    return NNL_NEED_KNOWN;
+  default: return NNL_NEED_NONE;
+  }
 }
 
 int nnl_expr_root_field(const nnl_expr *e) {

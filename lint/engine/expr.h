@@ -116,9 +116,16 @@ uint32_t nnl_expr_conjuncts(const nnl_expr *e, const nnl_expr **out, uint32_t ca
 /* Does e read variable slot `slot` anywhere?  True when unsure (a tree
  * deeper than NNL_MAX_DEPTH). */
 bool nnl_expr_uses_slot(const nnl_expr *e, uint32_t slot);
-/* When e is exactly `VAR.FIELD` with VAR bound to slot, the field id;
- * else -1. */
-int nnl_expr_var_field(const nnl_expr *e, uint32_t slot);
+/* What conjunct e needs of the item bound to slot to be true, as a field
+ * of that item (*field):
+ *   NNL_NEED_TRUE   e is `VAR.f`: f true (and then e is true)
+ *   NNL_NEED_FALSE  e is `not VAR.f`: f false (and then e is true)
+ *   NNL_NEED_KNOWN  e is a comparison, match or `in` with `VAR.f` as an
+ *                   operand (also under `not`), or `known(VAR.f)`: f known
+ *                   (necessary only, except for `known`)
+ *   NNL_NEED_NONE   nothing that simple. */
+typedef enum { NNL_NEED_NONE, NNL_NEED_TRUE, NNL_NEED_FALSE, NNL_NEED_KNOWN } nnl_need;
+nnl_need nnl_expr_item_need(const nnl_expr *e, uint32_t slot, int *field);
 /* When e is a model field read (`layers`), the field id; else -1. */
 int nnl_expr_root_field(const nnl_expr *e);
 

@@ -47,6 +47,7 @@ struct ynode {
   uint8_t flow : 1;
   uint8_t keyed : 1; /* a mapping key scalar: `key` is its normalized form */
   uint8_t merges : 1; /* mapping: some key may be a `<<` merge key */
+  uint8_t null_word : 1; /* scalar: "", ~, null, Null or NULL (is_null) */
   uint32_t n;     /* scalar: bytes; collection: children */
   nnl_span at;
   uint32_t size;  /* nodes a walk visits, aliases expanded (saturating) */
@@ -280,6 +281,19 @@ static const char *norm_key(yp *p, const char *s) {
   return tree_str(p, buf, n);
 }
 
+/* Is s[0..n) a YAML null word ("", ~, null, Null, NULL)? */
+static inline bool null_word(const char *s, size_t n) {
+  switch (n) {
+  case 0: return true;
+  case 1: return s[0] == '~';
+  case 4:
+    return (s[0] == 'n' || s[0] == 'N') &&
+           ((s[1] == 'u' && s[2] == 'l' && s[3] == 'l') ||
+            (s[0] == 'N' && s[1] == 'U' && s[2] == 'L' && s[3] == 'L'));
+  default: return false;
+  }
+}
+
 /* Append n to the open collection at depth-1 (last[] holds each open
  * collection's last child), or make it the document's root. */
 static void attach(ynode **stack, ynode **last, uint32_t depth, ynode **root,
@@ -418,6 +432,7 @@ static int read_stream(yp *p, uint32_t *specs) {
       n->n = ev.data.scalar.length > UINT32_MAX
                  ? UINT32_MAX
                  : (uint32_t)ev.data.scalar.length;
+      n->null_word = null_word(n->s, ev.data.scalar.length);
       n->size = 1;
       /* an odd child of a mapping is a key: decided before attach counts
          this one, from the count the parent already has */
@@ -519,23 +534,15 @@ static int read_stream(yp *p, uint32_t *specs) {
 }
 
 /* ---- reading values ---- */
-static ynode *deref(ynode *n) { return n && n->kind == Y_ALIAS ? n->kids : n; }
+static inline ynode *deref(ynode *n) {
+  return n && n->kind == Y_ALIAS ? n->kids : n;
+}
 
 static bool is_null(ynode *v) {
   if (!v) return true;
   if (v->kind != Y_SCALAR) return false;
   if (v->tag == T_NULL) return true;
-  if (!v->plain || v->tag != T_NONE) return false;
-  const char *s = v->s;
-  if (*s && *s != '~' && *s != 'n' && *s != 'N') return false;
-  switch (s[0]) { /* "", "~", "null", "Null", "NULL" */
-  case '\0': return true;
-  case '~': return !s[1];
-  case 'n': return s[1] == 'u' && s[2] == 'l' && s[3] == 'l' && !s[4];
-  default: /* 'N' */
-    return (s[1] == 'u' && s[2] == 'l' && s[3] == 'l' && !s[4]) ||
-           (s[1] == 'U' && s[2] == 'L' && s[3] == 'L' && !s[4]);
-  }
+  return v->plain && v->tag == T_NONE && v->null_word;
 }
 
 /* 1 true, 0 false, -1 not a boolean (YAML 1.1 words, as PyYAML reads). */
