@@ -26,6 +26,7 @@
  * tests.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -45,15 +46,15 @@ struct ynode {
   uint8_t tag;   /* T_* */
   uint8_t open : 1; /* collection not finished (an alias to it recurses) */
   uint8_t flow : 1;
-  uint8_t keyed : 1; /* a mapping key scalar: `key` is its normalized form */
+  uint8_t keyed : 1; /* a mapping key scalar: `kw` is its keyword */
   uint8_t merges : 1; /* mapping: some key may be a `<<` merge key */
   uint8_t null_word : 1; /* scalar: "", ~, null, Null or NULL (is_null) */
   uint32_t n;     /* scalar: bytes; collection: children */
   nnl_span at;
   uint32_t size;  /* nodes a walk visits, aliases expanded (saturating) */
   uint16_t depth; /* collections open around it when it began */
+  uint8_t kw;     /* keyed: the keyword of s (kw_of) */
   const char *s;  /* scalar text (NUL-terminated) */
-  const char *key; /* keyed: s normalized as key_of does, NULL if too long */
   ynode *kids;    /* first child; Y_ALIAS: the anchored node */
   ynode *next;
 };
@@ -112,6 +113,116 @@ static void *ht_put(htab *t, const char *key, void *val) {
 static void ht_free(htab *t) {
   free(t->e);
   memset(t, 0, sizeof *t);
+}
+
+/* ---- keywords ----
+ * The mapping keys the spec reads, normalized as nnl_name_key does
+ * ("kernel_initializer" -> "kernelinitializer").  A key scalar gets its
+ * keyword id when the tree is built (kw_of), so the readers below compare
+ * small integers, and dispatch on them, instead of strings. */
+#define KEYWORDS(X) \
+  X(a) X(activation) X(augment) X(augmentation) X(b) X(batchsize) X(biasinit) \
+  X(biasinitializer) X(bottleneck) X(class) X(classes) X(classname) \
+  X(clipgradnorm) X(clipnorm) X(clipvalue) X(code) X(config) X(data) \
+  X(dataaugmentation) X(datasetsize) X(dilation) X(dilationrate) \
+  X(dropoutrate) X(dtype) X(embeddingdim) X(epochs) X(evaldata) X(expression) \
+  X(features) X(filters) X(framework) X(fromlogits) X(function) \
+  X(globalclipnorm) X(gradientclipalgorithm) X(gradientclipping) \
+  X(gradientclipval) X(groups) X(heads) X(hiddensize) X(inchannels) \
+  X(infeatures) X(init) X(initializer) X(initiallearningrate) X(input) \
+  X(inputdim) X(inputs) X(kernelinit) X(kernelinitializer) \
+  X(kernelregularizer) X(kernelsize) X(keydim) X(kind) X(l1) X(l2) X(lambda) \
+  X(layer) X(layers) X(learningrate) X(loss) X(lr) X(maxepochs) \
+  X(maxgradnorm) X(maxval) X(mean) X(mergemode) X(method) X(metrics) \
+  X(minval) X(momentum) X(name) X(nhead) X(nnlint) X(norm) X(normalization) \
+  X(normalize) X(numclasses) X(numembeddings) X(numepochs) X(numfeatures) \
+  X(numgroups) X(numheads) X(numlayers) X(numoutput) X(optimizer) \
+  X(outchannels) X(outfeatures) X(outputdim) X(outputs) X(p) X(poolsize) \
+  X(preprocess) X(preprocessing) X(range) X(rate) X(repeat) X(shape) X(split) \
+  X(std) X(stddev) X(stride) X(strides) X(task) X(to) X(training) X(type) \
+  X(units) X(val) X(valdata) X(validation) X(validationdata) \
+  X(validationsplit) X(value) X(var) X(variance) X(weightdecay) X(weightinit) \
+  X(weightinitializer) X(weightregularizer) X(wregularizer)
+
+enum {
+  KW_NONE, /* not a keyword (or not a scalar, or too long) */
+#define X(k) KW_##k,
+  KEYWORDS(X)
+#undef X
+  KW__N
+};
+_Static_assert(KW__N <= 256, "keyword ids are bytes");
+static const char *const kw_text[KW__N] = {
+    "",
+#define X(k) #k,
+    KEYWORDS(X)
+#undef X
+};
+
+/* An open-addressing table of the keywords, built once, hashed by their
+ * length and three of their bytes (the table is for the few keywords;
+ * other keys end at an empty slot after a probe or two). */
+enum { KW_SLOTS = 512 };
+static uint8_t kw_slot[KW_SLOTS]; /* 0: empty, else a keyword id */
+static uint8_t kw_len[KW__N];
+static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
+
+static uint32_t kw_hash(const char *t, size_t n) {
+  uint32_t h = (uint32_t)n * 0x9E3779B1u ^
+               (uint32_t)(unsigned char)t[0] << 5 ^
+               (uint32_t)(unsigned char)t[n - 1] << 10 ^
+               (uint32_t)(unsigned char)t[n / 2] << 15;
+  h ^= h >> 13;
+  h *= 0x85EBCA6Bu;
+  return (h ^ h >> 16) & (KW_SLOTS - 1);
+}
+
+static void kw_build(void) {
+  for (int id = 1; id < KW__N; id++) {
+    size_t n = strlen(kw_text[id]);
+    uint32_t i = kw_hash(kw_text[id], n);
+    while (kw_slot[i]) i = (i + 1) & (KW_SLOTS - 1);
+    kw_slot[i] = (uint8_t)id;
+    kw_len[id] = (uint8_t)n;
+  }
+}
+
+/* The keyword of key text s, folded as nnl_name_key folds (C locale,
+ * ASCII only: '_' and '-' dropped, A-Z lowered), or KW_NONE. */
+static int kw_of(const char *s) {
+  /* 1 for the bytes a key keeps as they are: not NUL, '_', '-' or A-Z */
+  static const uint8_t same[256] = {
+      0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+      1,1,1,1,1,1,1,1,1,1,1,1,1,0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+      1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,1,1,0,
+      1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+      1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+      1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+      1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+      1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+  };
+  enum { MAX = 32 }; /* longer than any keyword */
+  char buf[MAX];
+  const char *q = s, *t = s;
+  while (same[(unsigned char)*q]) q++;
+  size_t n = (size_t)(q - s);
+  if (n > MAX) return KW_NONE;
+  if (*q) { /* fold from the first byte that changes */
+    memcpy(buf, s, n);
+    for (; *q; q++) {
+      unsigned char c = (unsigned char)*q;
+      if (c == '_' || c == '-') continue;
+      if (n == MAX) return KW_NONE;
+      buf[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    t = buf;
+  }
+  if (!n) return KW_NONE;
+  for (uint32_t i = kw_hash(t, n);; i = (i + 1) & (KW_SLOTS - 1)) {
+    int id = kw_slot[i];
+    if (!id) return KW_NONE;
+    if (kw_len[id] == n && memcmp(kw_text[id], t, n) == 0) return id;
+  }
 }
 
 /* ---- parser state ---- */
@@ -246,39 +357,6 @@ static inline const char *tree_str(yp *p, const char *s, size_t n) {
   p->room += n + 1;
   p->room_left -= n + 1;
   return o;
-}
-
-/* A mapping key normalized once, as nnl_name_key does into a 64-byte
- * buffer: s itself when it is already lower case without '_' or '-',
- * NULL when too long. */
-static const char *norm_key(yp *p, const char *s) {
-  /* 1 for the bytes a key keeps as they are: not NUL, '_', '-' or A-Z */
-  static const uint8_t same[256] = {
-      0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
-      1,1,1,1,1,1,1,1,1,1,1,1,1,0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
-      1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,1,1,1,0,
-      1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
-      1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
-      1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
-      1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
-      1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
-  };
-  const char *q = s;
-  while (same[(unsigned char)*q]) q++;
-  if (!*q) return q - s <= 62 ? s : NULL;
-  /* nnl_name_key's folding (C locale: ASCII only), from the first byte
-   * that changes; the prefix before it is copied as is */
-  char buf[64];
-  size_t n = (size_t)(q - s);
-  if (n > 62) return NULL;
-  memcpy(buf, s, n);
-  for (; *q; q++) {
-    unsigned char c = (unsigned char)*q;
-    if (c == '_' || c == '-') continue;
-    if (n + 1 >= sizeof buf) return NULL;
-    buf[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  }
-  return tree_str(p, buf, n);
 }
 
 /* Is s[0..n) a YAML null word ("", ~, null, Null, NULL)? */
@@ -441,7 +519,7 @@ static int read_stream(yp *p, uint32_t *specs) {
       attach(stack, last, depth, &root, n);
       if (is_key) {
         n->keyed = 1;
-        n->key = norm_key(p, n->s);
+        n->kw = (uint8_t)kw_of(n->s);
         if (n->s[0] == '<') par->merges = 1;
       }
       if (par) par->size = sat_add(par->size, 1);
@@ -798,14 +876,12 @@ static int get_flag(yp *p, ynode *v, nnl_flag *out, const char *what) {
   return 0;
 }
 
-/* The key of a mapping pair, normalized like model vocabulary
- * ("kernel_initializer" -> "kernelinitializer"); false for keys that are
- * not short scalars. */
-static const char *key_of(ynode *k, char *buf, size_t cap) {
+/* The keyword of a mapping pair's key (KW_NONE for other scalars); -1
+ * for keys that are not scalars. */
+static int key_kw(ynode *k) {
   k = deref(k);
-  if (!k || k->kind != Y_SCALAR) return NULL;
-  if (k->keyed) return k->key; /* normalized when the tree was built */
-  return nnl_name_key(k->s, buf, cap) ? buf : NULL;
+  if (!k || k->kind != Y_SCALAR) return -1;
+  return k->keyed ? k->kw : kw_of(k->s); /* an alias's scalar: not keyed */
 }
 
 static bool is_merge_key(ynode *k) {
@@ -814,42 +890,33 @@ static bool is_merge_key(ynode *k) {
          k->s[1] == '<' && k->s[2] == '\0';
 }
 
-/* Are the NUL-terminated a and b equal?  Inline: keys and the literals
- * compared with them are short, and most differ in their first bytes. */
-static inline bool str_is(const char *a, const char *b) {
-  while (*b && *a == *b) a++, b++;
-  return *a == *b;
-}
-
 /* Looks a key up in a mapping (merge keys included; explicit keys win). */
-static ynode *map_get(ynode *map, const char *key, int depth) {
+static ynode *map_get(ynode *map, int kw, int depth) {
   map = deref(map);
   if (!map || map->kind != Y_MAP || depth > MAX_MERGE_DEPTH) return NULL;
-  char buf[64];
   ynode *found = NULL;
-  for (ynode *k = map->kids; k && k->next; k = k->next->next) {
-    const char *kk = key_of(k, buf, sizeof buf);
-    if (kk && kk[0] == key[0] && str_is(kk, key)) found = k->next;
-  }
+  for (ynode *k = map->kids; k && k->next; k = k->next->next)
+    if ((k->keyed ? k->kw : key_kw(k)) == kw) found = k->next;
   if (found || !map->merges) return found;
   for (ynode *k = map->kids; k && k->next; k = k->next->next) {
     if (!is_merge_key(k)) continue;
     ynode *v = deref(k->next);
     if (v && v->kind == Y_SEQ) {
       for (ynode *m = v->kids; m; m = m->next)
-        if ((found = map_get(m, key, depth + 1))) return found;
-    } else if ((found = map_get(v, key, depth + 1))) {
+        if ((found = map_get(m, kw, depth + 1))) return found;
+    } else if ((found = map_get(v, kw, depth + 1))) {
       return found;
     }
   }
   return NULL;
 }
 
-/* Calls fn(p, obj, key, value) for every pair of map: the pairs of `<<`
- * merge sources first (so explicit keys, handled later, win; among several
- * sources the first wins), then the mapping's own.  Keys are normalized
- * (key_of); pairs whose key is not a scalar are ignored. */
-typedef int (*pair_fn)(yp *p, void *obj, const char *key, ynode *v);
+/* Calls fn(p, obj, kw, value) for every pair of map whose key is a
+ * keyword: the pairs of `<<` merge sources first (so explicit keys,
+ * handled later, win; among several sources the first wins), then the
+ * mapping's own.  The readers act on keywords only, so other pairs are
+ * skipped here. */
+typedef int (*pair_fn)(yp *p, void *obj, int kw, ynode *v);
 static int each_pair(yp *p, ynode *map, pair_fn fn, void *obj, int depth) {
   map = deref(map);
   if (depth > MAX_MERGE_DEPTH)
@@ -876,12 +943,10 @@ static int each_pair(yp *p, ynode *map, pair_fn fn, void *obj, int depth) {
       TRY(each_pair(p, m, fn, obj, depth + 1));
     }
   }
-  char buf[64];
   for (ynode *k = map->kids; k && k->next; k = k->next->next) {
-    const char *key;
-    if ((map->merges && is_merge_key(k)) || !(key = key_of(k, buf, sizeof buf)))
-      continue;
-    TRY(fn(p, obj, key, k->next));
+    int kw = k->keyed ? k->kw : key_kw(k);
+    if (kw <= KW_NONE || (map->merges && is_merge_key(k))) continue;
+    TRY(fn(p, obj, kw, k->next));
   }
   return 0;
 }
@@ -900,9 +965,9 @@ static int need_map(yp *p, ynode *v, const char *what) {
 /* The `type` of a typed mapping ({type: X, ...} or Keras' serialized
  * {class_name: X, config: {...}}), or NULL. */
 static ynode *type_of(ynode *map) {
-  ynode *t = map_get(map, "type", 0);
-  if (!t) t = map_get(map, "classname", 0);
-  if (!t) t = map_get(map, "class", 0);
+  ynode *t = map_get(map, KW_type, 0);
+  if (!t) t = map_get(map, KW_classname, 0);
+  if (!t) t = map_get(map, KW_class, 0);
   t = deref(t);
   return t && t->kind == Y_SCALAR && !is_null(t) ? t : NULL;
 }
@@ -910,17 +975,17 @@ static ynode *type_of(ynode *map) {
 /* A typed mapping's `config` mapping (Keras' {class_name, config}), or
  * NULL. */
 static ynode *config_of(ynode *map) {
-  ynode *cfg = deref(map_get(map, "config", 0));
+  ynode *cfg = deref(map_get(map, KW_config, 0));
   return cfg && cfg->kind == Y_MAP ? cfg : NULL;
 }
 
 /* An argument of a typed mapping: the mapping's own key, else its
  * `config` mapping's. */
-static ynode *arg_of(ynode *map, const char *key) {
-  ynode *v = map_get(map, key, 0);
+static ynode *arg_of(ynode *map, int kw) {
+  ynode *v = map_get(map, kw, 0);
   if (v) return v;
   ynode *cfg = config_of(map);
-  return cfg ? map_get(cfg, key, 0) : NULL;
+  return cfg ? map_get(cfg, kw, 0) : NULL;
 }
 
 /* arg_of for several keys of one mapping: its `config` looked up once. */
@@ -928,9 +993,9 @@ typedef struct args {
   ynode *map, *cfg;
 } args;
 static args args_of(ynode *map) { return (args){map, config_of(map)}; }
-static ynode *arg_in(const args *a, const char *key) {
-  ynode *v = map_get(a->map, key, 0);
-  return v ? v : a->cfg ? map_get(a->cfg, key, 0) : NULL;
+static ynode *arg_in(const args *a, int kw) {
+  ynode *v = map_get(a->map, kw, 0);
+  return v ? v : a->cfg ? map_get(a->cfg, kw, 0) : NULL;
 }
 
 /* A list of scalars (shape, std values, metrics, steps): a scalar is a list
@@ -1041,15 +1106,15 @@ static int get_init(yp *p, ynode *spec, nnl_str *name, nnl_num *scale,
   if (!v) return 0;
   args av = args_of(v);
   if (scale) {
-    ynode *sd = arg_in(&av, "stddev");
-    if (!sd) sd = arg_in(&av, "std");
+    ynode *sd = arg_in(&av, KW_stddev);
+    if (!sd) sd = arg_in(&av, KW_std);
     if (sd) {
       TRY(get_num(p, sd, scale, "stddev", NNL_NUM_REAL));
     } else {
       nnl_num lo = {0}, hi = {0};
-      ynode *a = arg_in(&av, "minval"), *b = arg_in(&av, "maxval");
-      if (!a) a = arg_in(&av, "a");
-      if (!b) b = arg_in(&av, "b");
+      ynode *a = arg_in(&av, KW_minval), *b = arg_in(&av, KW_maxval);
+      if (!a) a = arg_in(&av, KW_a);
+      if (!b) b = arg_in(&av, KW_b);
       TRY(get_num(p, a, &lo, "minval", NNL_NUM_REAL));
       TRY(get_num(p, b, &hi, "maxval", NNL_NUM_REAL));
       if (lo.state == NNL_KNOWN && hi.state == NNL_KNOWN) {
@@ -1066,8 +1131,8 @@ static int get_init(yp *p, ynode *spec, nnl_str *name, nnl_num *scale,
     }
   }
   if (value) {
-    ynode *c = arg_in(&av, "value");
-    if (!c) c = arg_in(&av, "val");
+    ynode *c = arg_in(&av, KW_value);
+    if (!c) c = arg_in(&av, KW_val);
     TRY(get_num(p, c, value, "value", NNL_NUM_REAL));
   }
   return 0;
@@ -1079,7 +1144,7 @@ static int get_regularizer(yp *p, ynode *spec, nnl_str *out,
   ynode *v;
   TRY(get_named(p, spec, out, what, &v));
   if (!v || type_of(v)) return 0;
-  bool l1 = arg_of(v, "l1") != NULL, l2 = arg_of(v, "l2") != NULL;
+  bool l1 = arg_of(v, KW_l1) != NULL, l2 = arg_of(v, KW_l2) != NULL;
   out->state = l1 || l2 ? NNL_KNOWN : NNL_UNKNOWN;
   out->s = l1 && l2 ? "l1_l2" : l1 ? "l1" : l2 ? "l2" : NULL;
   return 0;
@@ -1129,60 +1194,47 @@ typedef struct lspec {
   nnl_num units, emb_dim, num_features;
 } lspec;
 
-/* key (normalized) is the literal s: its first two bytes compared first
- * (s has at least its NUL after the first; key's second byte is readable
- * when its first matched a literal's non-NUL first byte), then the rest
- * when both go on. */
-#define K(s)                                                                   \
-  (key[0] == (s)[0] && key[1] == (s)[1] &&                                     \
-   ((s)[1] == '\0' || str_is(key + 2, (s) + 2)))
+/* The pair's key is keyword k (the pair functions' kw). */
+#define K(k) (kw == KW_##k)
 
 /* The spellings of a layer's width (units, filters, ...): the name to show
  * for a normalized key, or NULL for other keys. */
-static const char *units_arg(const char *key) {
-  switch (key[0]) { /* by first byte: one or two compares, not eight */
-  case 'u': return K("units") ? "units" : NULL;
-  case 'f':
-    return K("filters") ? "filters" : K("features") ? "features" : NULL;
-  case 'o':
-    return K("outfeatures")   ? "out_features"
-           : K("outchannels") ? "out_channels"
-           : K("outputdim")   ? "output_dim"
-                              : NULL;
-  case 'h': return K("hiddensize") ? "hidden_size" : NULL;
-  case 'n': return K("numoutput") ? "num_output" : NULL;
+static const char *units_arg(int kw) {
+  switch (kw) {
+  case KW_units: return "units";
+  case KW_filters: return "filters";
+  case KW_features: return "features";
+  case KW_outfeatures: return "out_features";
+  case KW_outchannels: return "out_channels";
+  case KW_outputdim: return "output_dim";
+  case KW_hiddensize: return "hidden_size";
+  case KW_numoutput: return "num_output";
   default: return NULL;
   }
 }
 
 /* The size arguments of Keras and PyTorch layers that are counts (each a
  * whole number >= 1, or a list of them): the name to show for a
- * normalized key, or NULL for other keys. */
-static const char *size_arg(const char *key) {
-  switch (key[0]) { /* by first byte */
-  case 'k':
-    return K("kernelsize") ? "kernel_size" : K("keydim") ? "key_dim" : NULL;
-  case 's':
-    return K("strides") ? "strides" : K("stride") ? "stride" : NULL;
-  case 'p': return K("poolsize") ? "pool_size" : NULL;
-  case 'd':
-    return K("dilationrate") ? "dilation_rate"
-           : K("dilation")   ? "dilation"
-                             : NULL;
-  case 'n':
-    return K("numheads")        ? "num_heads"
-           : K("nhead")         ? "nhead"
-           : K("numgroups")     ? "num_groups"
-           : K("numembeddings") ? "num_embeddings"
-           : K("numlayers")     ? "num_layers"
-                                : NULL;
-  case 'h': return K("heads") ? "heads" : NULL;
-  case 'g': return K("groups") ? "groups" : NULL;
-  case 'i':
-    return K("infeatures")   ? "in_features"
-           : K("inchannels") ? "in_channels"
-           : K("inputdim")   ? "input_dim"
-                             : NULL;
+ * keyword, or NULL for other keys. */
+static const char *size_arg(int kw) {
+  switch (kw) {
+  case KW_kernelsize: return "kernel_size";
+  case KW_keydim: return "key_dim";
+  case KW_strides: return "strides";
+  case KW_stride: return "stride";
+  case KW_poolsize: return "pool_size";
+  case KW_dilationrate: return "dilation_rate";
+  case KW_dilation: return "dilation";
+  case KW_numheads: return "num_heads";
+  case KW_nhead: return "nhead";
+  case KW_numgroups: return "num_groups";
+  case KW_numembeddings: return "num_embeddings";
+  case KW_numlayers: return "num_layers";
+  case KW_heads: return "heads";
+  case KW_groups: return "groups";
+  case KW_infeatures: return "in_features";
+  case KW_inchannels: return "in_channels";
+  case KW_inputdim: return "input_dim";
   default: return NULL;
   }
 }
@@ -1191,34 +1243,34 @@ static const char *size_arg(const char *key) {
  *   out_features | out_channels | ..., kernel_initializer, bias_initializer,
  *   kernel_regularizer, rate | p, bottleneck, function | code, dtype | to,
  *   repeat, ...}  Other Keras/PyTorch arguments are ignored. */
-static int layer_pair(yp *p, void *obj, const char *key, ynode *v) {
+static int layer_pair(yp *p, void *obj, int kw, ynode *v) {
   lspec *ls = obj;
   nnl_layer *l = ls->l;
   const char *what;
-  if (K("type") || K("classname")) ls->type = v;
-  else if (K("layer")) ls->inner = v; /* a wrapped layer (or a type name) */
-  else if (K("mergemode")) ls->merge = v;
-  else if (K("name")) TRY(get_str(p, v, &l->name, "name"));
-  else if (K("inputs") || K("input")) ls->side->inputs = v;
-  else if (K("activation")) ls->act = v;
-  else if ((what = units_arg(key)))
+  if (K(type) || K(classname)) ls->type = v;
+  else if (K(layer)) ls->inner = v; /* a wrapped layer (or a type name) */
+  else if (K(mergemode)) ls->merge = v;
+  else if (K(name)) TRY(get_str(p, v, &l->name, "name"));
+  else if (K(inputs) || K(input)) ls->side->inputs = v;
+  else if (K(activation)) ls->act = v;
+  else if ((what = units_arg(kw)))
     TRY(get_num(p, v, &ls->units, what, NNL_NUM_COUNT));
-  else if (K("embeddingdim"))
+  else if (K(embeddingdim))
     TRY(get_num(p, v, &ls->emb_dim, "embedding_dim", NNL_NUM_COUNT));
-  else if (K("numfeatures"))
+  else if (K(numfeatures))
     TRY(get_num(p, v, &ls->num_features, "num_features", NNL_NUM_COUNT));
-  else if (K("kernelinitializer") || K("kernelinit") || K("weightinit") ||
-           K("weightinitializer") || K("init") || K("initializer"))
+  else if (K(kernelinitializer) || K(kernelinit) || K(weightinit) ||
+           K(weightinitializer) || K(init) || K(initializer))
     TRY(get_init(p, v, &l->kernel_init, &l->init_scale, &l->init_value,
                  "kernel_initializer"));
-  else if (K("biasinitializer") || K("biasinit"))
+  else if (K(biasinitializer) || K(biasinit))
     TRY(get_init(p, v, &l->bias_init, NULL, NULL, "bias_initializer"));
-  else if (K("kernelregularizer") || K("weightregularizer") ||
-           K("wregularizer"))
+  else if (K(kernelregularizer) || K(weightregularizer) ||
+           K(wregularizer))
     TRY(get_regularizer(p, v, &l->kernel_regularizer, "kernel_regularizer"));
-  else if (K("rate") || K("p") || K("dropoutrate")) ls->rate = v;
-  else if (K("bottleneck")) TRY(get_flag(p, v, &l->bottleneck, "bottleneck"));
-  else if (K("function") || K("code") || K("lambda") || K("expression")) {
+  else if (K(rate) || K(p) || K(dropoutrate)) ls->rate = v;
+  else if (K(bottleneck)) TRY(get_flag(p, v, &l->bottleneck, "bottleneck"));
+  else if (K(function) || K(code) || K(lambda) || K(expression)) {
     ynode *c = deref(v);
     if (!is_null(c)) {
       l->code.at = c->at;
@@ -1226,17 +1278,17 @@ static int layer_pair(yp *p, void *obj, const char *key, ynode *v) {
       if (c->kind == Y_SCALAR && !unresolved(c))
         l->code.s = keep(p, c->s), l->code.state = NNL_KNOWN;
     }
-  } else if (K("dtype") || K("to")) ls->cast = v;
-  else if (K("repeat")) ls->repeat = v;
-  else if (size_arg(key)) ls->has_args = true;
+  } else if (K(dtype) || K(to)) ls->cast = v;
+  else if (K(repeat)) ls->repeat = v;
+  else if (size_arg(kw)) ls->has_args = true;
   return 0;
 }
 
 /* A size argument of a known layer: a positive whole number or a list of
  * them (kernel_size: 3 | [3, 3]).  nnlint keeps none of them, but refuses
  * what no framework accepts, as it does for units. */
-static int size_arg_pair(yp *p, void *obj, const char *key, ynode *v) {
-  const char *what = size_arg(key);
+static int size_arg_pair(yp *p, void *obj, int kw, ynode *v) {
+  const char *what = size_arg(kw);
   (void)obj;
   if (!what) return 0;
   ynode *x = deref(v);
@@ -1670,13 +1722,13 @@ static int get_normalize(yp *p, ynode *v, nnl_str *out, nnl_list *std) {
     return 0;
   }
   if (v->kind == Y_MAP) {
-    ynode *sd = map_get(v, "std", 0);
-    if (!sd) sd = map_get(v, "stddev", 0);
-    if (!sd) sd = map_get(v, "variance", 0);
-    if (!sd) sd = map_get(v, "var", 0);
+    ynode *sd = map_get(v, KW_std, 0);
+    if (!sd) sd = map_get(v, KW_stddev, 0);
+    if (!sd) sd = map_get(v, KW_variance, 0);
+    if (!sd) sd = map_get(v, KW_var, 0);
     ynode *t = type_of(v);
-    if (!t) t = deref(map_get(v, "method", 0));
-    if (sd || map_get(v, "mean", 0)) {
+    if (!t) t = deref(map_get(v, KW_method, 0));
+    if (sd || map_get(v, KW_mean, 0)) {
       out->s = "meanstd";
       out->state = NNL_KNOWN;
       if (std && sd) TRY(get_list(p, sd, std, "std", NNL_NUM_ANY));
@@ -1693,24 +1745,24 @@ static int get_normalize(yp *p, ynode *v, nnl_str *out, nnl_list *std) {
 }
 
 /* inputs[*] -> {name, shape, dtype, range, kind, normalize, preprocess} */
-static int input_pair(yp *p, void *obj, const char *key, ynode *v) {
+static int input_pair(yp *p, void *obj, int kw, ynode *v) {
   nnl_input *in = obj;
-  if (K("name")) return get_str(p, v, &in->name, "name");
-  if (K("shape")) return get_list(p, v, &in->shape, "shape", NNL_NUM_DIM);
-  if (K("dtype")) {
+  if (K(name)) return get_str(p, v, &in->name, "name");
+  if (K(shape)) return get_list(p, v, &in->shape, "shape", NNL_NUM_DIM);
+  if (K(dtype)) {
     TRY(get_str(p, v, &in->dtype, "dtype"));
     if (in->dtype.state == NNL_KNOWN) in->dtype.s = canon_dtype(p, in->dtype.s);
     return 0;
   }
-  if (K("range")) return get_range(p, v, &in->range_lo, &in->range_hi, &in->range_at);
-  if (K("kind")) {
+  if (K(range)) return get_range(p, v, &in->range_lo, &in->range_hi, &in->range_at);
+  if (K(kind)) {
     TRY(get_str(p, v, &in->kind, "kind"));
     if (in->kind.state == NNL_KNOWN) in->kind.s = keep_lower(p, in->kind.s);
     return 0;
   }
-  if (K("normalize") || K("normalization"))
+  if (K(normalize) || K(normalization))
     return get_normalize(p, v, &in->normalize, &in->norm_std);
-  if (K("preprocess") || K("preprocessing"))
+  if (K(preprocess) || K(preprocessing))
     return get_list(p, v, &in->preprocess, "preprocess", NNL_NUM_ANY);
   return 0;
 }
@@ -1721,14 +1773,14 @@ typedef struct ospec {
   ynode *layer;
 } ospec;
 
-static int output_pair(yp *p, void *obj, const char *key, ynode *v) {
+static int output_pair(yp *p, void *obj, int kw, ynode *v) {
   ospec *os = obj;
   nnl_output *o = os->o;
-  if (K("name")) return get_str(p, v, &o->name, "name");
-  if (K("range")) return get_range(p, v, &o->range_lo, &o->range_hi, &o->range_at);
-  if (K("normalize") || K("normalization"))
+  if (K(name)) return get_str(p, v, &o->name, "name");
+  if (K(range)) return get_range(p, v, &o->range_lo, &o->range_hi, &o->range_at);
+  if (K(normalize) || K(normalization))
     return get_normalize(p, v, &o->normalize, NULL);
-  if (K("layer")) os->layer = v;
+  if (K(layer)) os->layer = v;
   return 0;
 }
 
@@ -1810,18 +1862,18 @@ static void set_validation(nnl_training *t, bool v, nnl_span at) {
 
 /* optimizer -> name | {type, learning_rate | lr, clipnorm, clipvalue,
  *   global_clipnorm, weight_decay, momentum, framework, config: {...}} */
-static int optimizer_pair(yp *p, void *obj, const char *key, ynode *v) {
+static int optimizer_pair(yp *p, void *obj, int kw, ynode *v) {
   tspec *ts = obj;
   nnl_optimizer *o = &ts->t->optimizer;
-  if (K("type") || K("classname") || K("class") || K("name") ||
-      K("optimizer")) {
-    if (o->type.state == NNL_ABSENT || !K("name"))
+  if (K(type) || K(classname) || K(class) || K(name) ||
+      K(optimizer)) {
+    if (o->type.state == NNL_ABSENT || !K(name))
       TRY(get_name(p, v, &o->type, "optimizer"));
-  } else if (K("learningrate") || K("lr")) {
+  } else if (K(learningrate) || K(lr)) {
     ynode *x = deref(v);
     if (x && x->kind == Y_MAP) { /* a schedule: its initial rate */
-      ynode *init = map_get(x, "initiallearningrate", 0);
-      if (!init) init = arg_of(x, "initiallearningrate");
+      ynode *init = map_get(x, KW_initiallearningrate, 0);
+      if (!init) init = arg_of(x, KW_initiallearningrate);
       o->lr.at = x->at;
       o->lr.state = NNL_UNKNOWN;
       if (init)
@@ -1829,17 +1881,17 @@ static int optimizer_pair(yp *p, void *obj, const char *key, ynode *v) {
     } else {
       TRY(get_num(p, v, &o->lr, "learning_rate", NNL_NUM_REAL));
     }
-  } else if (K("clipnorm"))
+  } else if (K(clipnorm))
     TRY(get_num(p, v, &o->clipnorm, "clipnorm", NNL_NUM_REAL));
-  else if (K("clipvalue"))
+  else if (K(clipvalue))
     TRY(get_num(p, v, &o->clipvalue, "clipvalue", NNL_NUM_REAL));
-  else if (K("globalclipnorm"))
+  else if (K(globalclipnorm))
     TRY(get_num(p, v, &o->global_clipnorm, "global_clipnorm", NNL_NUM_REAL));
-  else if (K("weightdecay"))
+  else if (K(weightdecay))
     TRY(get_num(p, v, &o->weight_decay, "weight_decay", NNL_NUM_REAL));
-  else if (K("momentum"))
+  else if (K(momentum))
     TRY(get_num(p, v, &o->momentum, "momentum", NNL_NUM_REAL));
-  else if (K("framework")) {
+  else if (K(framework)) {
     nnl_str f = {0};
     TRY(get_str(p, v, &f, "framework"));
     if (f.state == NNL_KNOWN) {
@@ -1849,7 +1901,7 @@ static int optimizer_pair(yp *p, void *obj, const char *key, ynode *v) {
                nnl_name_eq(f.s, "tf"))
         o->framework = "keras";
     }
-  } else if (K("config")) {
+  } else if (K(config)) {
     ynode *c = deref(v);
     if (c && c->kind == Y_MAP && ts->depth < MAX_CONFIG_DEPTH) {
       ts->depth++;
@@ -1891,7 +1943,7 @@ static int read_loss(yp *p, ynode *v, nnl_training *t) {
     ynode *ty = type_of(v);
     if (ty) TRY(get_name(p, ty, &t->loss, "loss"));
     else t->loss.state = NNL_UNKNOWN, t->loss.at = v->at;
-    ynode *fl = arg_of(v, "fromlogits");
+    ynode *fl = arg_of(v, KW_fromlogits);
     if (fl) TRY(get_flag(p, fl, &t->from_logits, "from_logits"));
     return 0;
   }
@@ -1919,13 +1971,13 @@ static int read_validation(yp *p, ynode *v, nnl_training *t) {
     return 0;
   }
   if (v->kind == Y_MAP) {
-    ynode *split = map_get(v, "split", 0);
+    ynode *split = map_get(v, KW_split, 0);
     if (split) {
       TRY(get_num(p, split, &t->validation_split, "split", NNL_NUM_SPLIT));
       if (t->validation_split.state == NNL_KNOWN)
         set_validation(t, t->validation_split.v > 0, t->validation_split.at);
     }
-    ynode *data = map_get(v, "data", 0);
+    ynode *data = map_get(v, KW_data, 0);
     if (data && !is_null(deref(data))) set_validation(t, true, deref(data)->at);
     if (!split && !data) set_validation(t, true, v->at);
     return 0;
@@ -1937,29 +1989,29 @@ static int read_validation(yp *p, ynode *v, nnl_training *t) {
 /* training -> {optimizer, loss, metrics, batch_size, epochs,
  *   validation_split, validation, validation_data, augmentation,
  *   gradient_clipping, weight_decay, learning_rate, ...} */
-static int training_pair(yp *p, void *obj, const char *key, ynode *v) {
+static int training_pair(yp *p, void *obj, int kw, ynode *v) {
   tspec *ts = obj;
   nnl_training *t = ts->t;
-  if (K("optimizer")) return read_optimizer(p, v, ts);
-  if (K("loss")) return read_loss(p, v, t);
-  if (K("fromlogits")) return get_flag(p, v, &t->from_logits, "from_logits");
-  if (K("metrics")) return get_list(p, v, &t->metrics, "metrics", NNL_NUM_ANY);
-  if (K("batchsize"))
+  if (K(optimizer)) return read_optimizer(p, v, ts);
+  if (K(loss)) return read_loss(p, v, t);
+  if (K(fromlogits)) return get_flag(p, v, &t->from_logits, "from_logits");
+  if (K(metrics)) return get_list(p, v, &t->metrics, "metrics", NNL_NUM_ANY);
+  if (K(batchsize))
     return get_num(p, v, &t->batch_size, "batch_size", NNL_NUM_COUNT);
-  if (K("epochs") || K("numepochs") || K("maxepochs"))
+  if (K(epochs) || K(numepochs) || K(maxepochs))
     return get_num(p, v, &t->epochs, "epochs", NNL_NUM_DIM);
-  if (K("validationsplit")) {
+  if (K(validationsplit)) {
     ts->has_validation_key = true;
     TRY(get_num(p, v, &t->validation_split, "validation_split", NNL_NUM_SPLIT));
     if (t->validation_split.state == NNL_KNOWN)
       set_validation(t, t->validation_split.v > 0, t->validation_split.at);
     return 0;
   }
-  if (K("validation")) {
+  if (K(validation)) {
     ts->has_validation_key = true;
     return read_validation(p, v, t);
   }
-  if (K("validationdata") || K("valdata") || K("evaldata")) {
+  if (K(validationdata) || K(valdata) || K(evaldata)) {
     ts->has_validation_key = true;
     ynode *x = deref(v);
     if (x && unresolved(x)) {
@@ -1970,7 +2022,7 @@ static int training_pair(yp *p, void *obj, const char *key, ynode *v) {
     }
     return 0;
   }
-  if (K("augmentation") || K("augment") || K("dataaugmentation")) {
+  if (K(augmentation) || K(augment) || K(dataaugmentation)) {
     ynode *x = deref(v);
     int b = as_bool(x);
     if (b >= 0 || is_null(x)) { /* true: on (what, unsaid); false/null: none */
@@ -1986,34 +2038,34 @@ static int training_pair(yp *p, void *obj, const char *key, ynode *v) {
     }
     return get_list(p, v, &t->augmentation, "augmentation", NNL_NUM_ANY);
   }
-  if (K("gradientclipping")) {
+  if (K(gradientclipping)) {
     ynode *x = deref(v);
     if (x && x->kind == Y_MAP) {
-      ynode *nrm = map_get(x, "norm", 0), *val = map_get(x, "value", 0);
-      if (!nrm) nrm = map_get(x, "clipnorm", 0);
-      if (!val) val = map_get(x, "clipvalue", 0);
+      ynode *nrm = map_get(x, KW_norm, 0), *val = map_get(x, KW_value, 0);
+      if (!nrm) nrm = map_get(x, KW_clipnorm, 0);
+      if (!val) val = map_get(x, KW_clipvalue, 0);
       TRY(get_num(p, nrm, &ts->clipnorm, "norm", NNL_NUM_REAL));
       TRY(get_num(p, val, &ts->clipvalue, "value", NNL_NUM_REAL));
-      return get_num(p, map_get(x, "globalclipnorm", 0), &ts->global_clipnorm,
+      return get_num(p, map_get(x, KW_globalclipnorm, 0), &ts->global_clipnorm,
                      "global_clipnorm", NNL_NUM_REAL);
     }
     return get_num(p, v, &ts->clipnorm, "gradient_clipping", NNL_NUM_REAL);
   }
-  if (K("clipnorm") || K("maxgradnorm") || K("clipgradnorm"))
+  if (K(clipnorm) || K(maxgradnorm) || K(clipgradnorm))
     return get_num(p, v, &ts->clipnorm, "clipnorm", NNL_NUM_REAL);
-  if (K("clipvalue"))
+  if (K(clipvalue))
     return get_num(p, v, &ts->clipvalue, "clipvalue", NNL_NUM_REAL);
-  if (K("globalclipnorm"))
+  if (K(globalclipnorm))
     return get_num(p, v, &ts->global_clipnorm, "global_clipnorm", NNL_NUM_REAL);
-  if (K("gradientclipval"))
+  if (K(gradientclipval))
     return get_num(p, v, &ts->clip_val, "gradient_clip_val", NNL_NUM_REAL);
-  if (K("gradientclipalgorithm"))
+  if (K(gradientclipalgorithm))
     return get_str(p, v, &ts->clip_algorithm, "gradient_clip_algorithm");
-  if (K("weightdecay"))
+  if (K(weightdecay))
     return get_num(p, v, &ts->weight_decay, "weight_decay", NNL_NUM_REAL);
-  if (K("learningrate") || K("lr"))
+  if (K(learningrate) || K(lr))
     return get_num(p, v, &ts->lr, "learning_rate", NNL_NUM_REAL);
-  if (K("momentum"))
+  if (K(momentum))
     return get_num(p, v, &ts->momentum, "momentum", NNL_NUM_REAL);
   return 0;
 }
@@ -2060,12 +2112,12 @@ typedef struct mspec {
 
 /* top level -> {nnlint, name, task, classes, dataset_size, inputs, outputs,
  *   layers, training} */
-static int model_pair(yp *p, void *obj, const char *key, ynode *v) {
+static int model_pair(yp *p, void *obj, int kw, ynode *v) {
   mspec *ms = obj;
   nnl_model *m = ms->m;
-  if (K("name")) return get_str(p, v, &m->name, "name");
-  if (K("task")) return get_str(p, v, &m->task, "task");
-  if (K("classes") || K("numclasses")) {
+  if (K(name)) return get_str(p, v, &m->name, "name");
+  if (K(task)) return get_str(p, v, &m->task, "task");
+  if (K(classes) || K(numclasses)) {
     ynode *x = deref(v);
     if (x && x->kind == Y_SEQ) { /* a list of class names */
       m->classes.v = x->n;
@@ -2075,12 +2127,12 @@ static int model_pair(yp *p, void *obj, const char *key, ynode *v) {
     }
     return get_num(p, v, &m->classes, "classes", NNL_NUM_COUNT);
   }
-  if (K("datasetsize"))
+  if (K(datasetsize))
     return get_num(p, v, &m->dataset_size, "dataset_size", NNL_NUM_COUNT);
-  if (K("inputs")) ms->inputs = v;
-  else if (K("outputs")) ms->outputs = v;
-  else if (K("layers")) ms->layers = v;
-  else if (K("training")) ms->training = v;
+  if (K(inputs)) ms->inputs = v;
+  else if (K(outputs)) ms->outputs = v;
+  else if (K(layers)) ms->layers = v;
+  else if (K(training)) ms->training = v;
   return 0;
 }
 
@@ -2152,8 +2204,8 @@ static int model_of_document(yp *p, ynode *root, bool *is_spec) {
   root = deref(root);
   *is_spec = false;
   if (!root || root->kind != Y_MAP) return 0;
-  ynode *layers = deref(map_get(root, "layers", 0));
-  *is_spec = map_get(root, "nnlint", 0) != NULL ||
+  ynode *layers = deref(map_get(root, KW_layers, 0));
+  *is_spec = map_get(root, KW_nnlint, 0) != NULL ||
              (layers && layers->kind == Y_SEQ);
   return *is_spec ? build_model(p, root) : 0;
 }
@@ -2623,6 +2675,7 @@ static const char *incremental(yp *p, nnl_yaml_cache *c) {
 int nnl_parse_yaml_spec(nnl_ctx *cx, nnl_doc *doc) {
   static const char not_spec[] =
       "not an nnlint model spec: no top-level `layers` list";
+  pthread_once(&kw_once, kw_build);
   /* A spec names `layers` or `nnlint` somewhere; a file that names neither
    * is not one, whatever else it holds (even if it is not valid YAML). */
   if (!contains(doc->src, doc->len, "layers") &&
