@@ -133,7 +133,7 @@ static int lookup(const kindex *x, const char *name) {
  * ("Dense", "relu"): the last outcomes are kept per thread, by the name as
  * written, in a small direct-mapped table per index.  The outcome depends
  * on the bytes alone, so a kept one is the outcome. */
-enum { MEMO = 16, MEMO_TEXT = 24 };
+enum { MEMO = 64, MEMO_TEXT = 24 };
 typedef struct memo {
   char s[MEMO_TEXT];
   uint8_t len; /* 0: empty */
@@ -176,7 +176,22 @@ const char *nnl_ir_init_name(nnl_arena *a, const char *s) {
       {"zero", "zeros"},     {"one", "ones"},
       {"const", "constant"}, {"normal", "random_normal"},
       {"uniform", "random_uniform"}};
-  size_t n = strlen(s);
+  /* the usual spelling is canonical already (he_normal, zeros): lower
+   * case letters and digits in words joined by single '_' */
+  size_t n = 0;
+  bool canonical = true;
+  for (; s[n]; n++) {
+    char c = s[n];
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) continue;
+    if (c != '_' || n == 0 || s[n - 1] == '_') canonical = false;
+  }
+  if (canonical && n && s[n - 1] != '_') {
+    if (n <= 7) /* the aliases are short */
+      for (size_t i = 0; i < sizeof alias / sizeof *alias; i++)
+        if (s[0] == alias[i][0][0] && strcmp(s, alias[i][0]) == 0)
+          return alias[i][1];
+    return nnl_arena_strndup(a, s, n);
+  }
   char *o = nnl_arena_alloc(a, 2 * n + 1), *q = o;
   for (size_t i = 0; i < n; i++) {
     char c = s[i], prev = i ? s[i - 1] : 0, next = s[i + 1];

@@ -90,18 +90,26 @@ static void *ht_get(htab *t, const char *key) {
   return e && e->key ? e->val : NULL;
 }
 
+/* Room for n entries without growing (the table stays at most half
+ * full). */
+static void ht_reserve(htab *t, uint32_t n) {
+  if (n <= t->cap / 2) return;
+  htab g = {0};
+  g.cap = t->cap ? t->cap : 16;
+  while (g.cap / 2 < n) {
+    if (g.cap > UINT32_MAX / 4) nnl_oom();
+    g.cap *= 2;
+  }
+  g.e = nnl_xcalloc(g.cap, sizeof *g.e);
+  for (uint32_t i = 0; i < t->cap; i++)
+    if (t->e[i].key) *ht_find(&g, t->e[i].key) = t->e[i], g.n++;
+  free(t->e);
+  *t = g;
+}
+
 /* Insert or replace; returns the previous value (NULL if none). */
 static void *ht_put(htab *t, const char *key, void *val) {
-  if ((t->n + 1) * 2 > t->cap) {
-    htab g = {0};
-    g.cap = t->cap ? t->cap * 2 : 16;
-    if (g.cap > UINT32_MAX / 4) nnl_oom();
-    g.e = nnl_xcalloc(g.cap, sizeof *g.e);
-    for (uint32_t i = 0; i < t->cap; i++)
-      if (t->e[i].key) *ht_find(&g, t->e[i].key) = t->e[i], g.n++;
-    free(t->e);
-    *t = g;
-  }
+  ht_reserve(t, t->n + 1);
   struct hent *e = ht_find(t, key);
   void *old = e->key ? e->val : NULL;
   if (!e->key) t->n++;
@@ -223,6 +231,27 @@ static int kw_of(const char *s) {
     if (!id) return KW_NONE;
     if (kw_len[id] == n && memcmp(kw_text[id], t, n) == 0) return id;
   }
+}
+
+/* kw_of for a key scalar of n bytes, through a small per-thread memo of
+ * the keys last seen: a spec repeats the same few keys (type, units,
+ * activation) layer after layer.  The memo holds bytes and ids only. */
+static int kw_of_key(const char *s, size_t n) {
+  enum { MEMO = 64, TEXT = 24 };
+  static _Thread_local struct {
+    uint8_t n, kw;
+    char s[TEXT];
+  } memo[MEMO];
+  if (n == 0 || n >= TEXT) return kw_of(s);
+  unsigned h = ((unsigned)n * 7u ^ (unsigned char)s[0] ^
+                (unsigned)(unsigned char)s[n - 1] << 2 ^
+                (unsigned)(unsigned char)s[n / 2] << 1) & (MEMO - 1);
+  if (memo[h].n == n && memcmp(memo[h].s, s, n) == 0) return memo[h].kw;
+  int kw = kw_of(s);
+  memo[h].n = (uint8_t)n;
+  memo[h].kw = (uint8_t)kw;
+  memcpy(memo[h].s, s, n);
+  return kw;
 }
 
 /* ---- parser state ---- */
@@ -519,7 +548,7 @@ static int read_stream(yp *p, uint32_t *specs) {
       attach(stack, last, depth, &root, n);
       if (is_key) {
         n->keyed = 1;
-        n->kw = (uint8_t)kw_of(n->s);
+        n->kw = (uint8_t)kw_of_key(n->s, ev.data.scalar.length);
         if (n->s[0] == '<') par->merges = 1;
       }
       if (par) par->size = sat_add(par->size, 1);
@@ -1628,6 +1657,12 @@ static int read_layers(yp *p, nnl_model *m, ynode *seq, htab *names) {
   /* names -> last copy (kept by the cache while no name or copy count
    * changes) */
   if (p->names_kept) *names = yc->names;
+  else if (rc == 0) { /* one table for every named layer */
+    uint32_t named = 0;
+    for (uint32_t i = 0; i < m->layers.len; i++)
+      named += m->layers.items[i].name.state == NNL_KNOWN;
+    ht_reserve(names, names->n + named);
+  }
   for (uint32_t i = 0; i < m->layers.len && rc == 0 && !p->names_kept; i++) {
     nnl_layer *l = &m->layers.items[i];
     if (l->name.state != NNL_KNOWN) continue;
