@@ -1701,23 +1701,24 @@ static int read_layers(yp *p, nnl_model *m, ynode *seq, htab *names) {
     }
   }
   if (rc == 0 && total != m->layers.len) {
-    nnl_layer *all = nnl_xmalloc(sizeof *all * (size_t)total);
-    for (uint32_t i = 0; i < m->layers.len; i++) {
+    /* In place, from the last layer back: layer i goes to first >= i, so
+     * a layer is moved before anything lands on it, and the layers before
+     * the first repeat stay where they are. */
+    nnl_array_reserve(&m->layers, (uint32_t)total);
+    nnl_layer *all = m->layers.items;
+    for (uint32_t i = m->layers.len; i-- > 0;) {
       lside *sd = &sides.items[i];
-      for (uint32_t c = 0; c < sd->copies; c++) {
+      if (sd->first != i) all[sd->first] = all[i];
+      for (uint32_t c = 1; c < sd->copies; c++) {
         nnl_layer *out = &all[sd->first + c];
-        *out = m->layers.items[i];
-        if (c > 0) {
-          out->repeat_of = sd->first + 1;
-          out->inputs = nnl_arena_alloc(p->run, sizeof *out->inputs);
-          out->inputs[0] = (nnl_ref)(sd->first + c - 1);
-          out->n_inputs = 1;
-        }
+        *out = all[sd->first];
+        out->repeat_of = sd->first + 1;
+        out->inputs = nnl_arena_alloc(p->run, sizeof *out->inputs);
+        out->inputs[0] = (nnl_ref)(sd->first + c - 1);
+        out->n_inputs = 1;
       }
     }
-    free(m->layers.items);
-    m->layers.items = all;
-    m->layers.len = m->layers.cap = (uint32_t)total;
+    m->layers.len = (uint32_t)total;
   }
   nnl_array_free(&sides);
   return rc;
