@@ -1206,7 +1206,9 @@ static void reset(nnl_model *m) {
     l->cuts_gradient = false;
     l->is_skip_merge = false;
     l->out_act = l->pre_act = NNL_ACT_NONE;
-    l->out_act_at = NNL_NOSPAN;
+    /* out_act_at and pre_act_at are read for output layers only, and
+     * set_out sets both: left alone here, so that this pass does not load
+     * the layer's last cache line */
     l->depth = 0;
     l->input_mask = 0;
     l->n_consumers = 0;

@@ -1150,6 +1150,55 @@ static void eval_quant(nnl_eval *ev, const nnl_expr *e, nnl_value *o) {
   set_tri(o, any_false ? 0 : any_unknown ? -1 : 1, list.at);
 }
 
+/* A comparison, `in` or match: 1 true, 0 false, -1 unknown; *at is where
+ * its left operand is written (the span of its value).  The right operand
+ * is not evaluated when the left one already makes the result unknown. */
+static int cond_tri(nnl_eval *ev, const nnl_expr *e, nnl_span *at) {
+  nnl_value a, b;
+  nnl_expr_eval(ev, e->a, &a);
+  *at = a.at;
+  switch ((eop)e->op) {
+  case E_EQ:
+  case E_NE: {
+    if (is_unknown(&a)) return -1;
+    nnl_expr_eval(ev, e->b, &b);
+    int t = eq3(&a, &b, 0);
+    return t < 0 ? -1 : e->op == E_EQ ? t : !t;
+  }
+  case E_LT:
+  case E_LE:
+  case E_GT:
+  case E_GE:
+    if (a.type != NNL_V_NUM || isnan(a.n)) return -1;
+    nnl_expr_eval(ev, e->b, &b);
+    if (b.type != NNL_V_NUM || isnan(b.n)) return -1;
+    return e->op == E_LT ? a.n < b.n : e->op == E_LE ? a.n <= b.n
+         : e->op == E_GT ? a.n > b.n : a.n >= b.n;
+  case E_IN:
+  case E_NOTIN: {
+    if (is_unknown(&a)) return -1;
+    nnl_expr_eval(ev, e->b, &b);
+    if (b.type != NNL_V_LIST && b.type != NNL_V_OBJLIST) return -1;
+    int found = 0;
+    nnl_value it;
+    for (uint32_t i = 0; i < b.count && found != 1; i++) {
+      list_item(&b, i, &it);
+      int t = eq3(&a, &it, 0);
+      if (t != 0) found = t;
+    }
+    return found < 0 ? -1 : e->op == E_IN ? found : !found;
+  }
+  case E_MATCH:
+  case E_NOMATCH: {
+    if (a.type != NNL_V_STR) return -1;
+    int rc = re_match(ev, e->b->re, a.s);
+    if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) return -1;
+    return e->op == E_MATCH ? rc >= 0 : rc < 0;
+  }
+  default: return -1;
+  }
+}
+
 void nnl_expr_eval(nnl_eval *ev, const nnl_expr *e, nnl_value *o) {
   nnl_value a, b;
   switch ((eop)e->op) {
@@ -1198,48 +1247,11 @@ void nnl_expr_eval(nnl_eval *ev, const nnl_expr *e, nnl_value *o) {
     if (tb == stop) return set_tri(o, stop, a.at);
     return set_tri(o, ta < 0 || tb < 0 ? -1 : !stop, a.at);
   }
-  case E_EQ:
-  case E_NE: {
-    nnl_expr_eval(ev, e->a, &a);
-    nnl_expr_eval(ev, e->b, &b);
-    int t = eq3(&a, &b, 0);
-    return set_tri(o, t < 0 ? -1 : e->op == E_EQ ? t : !t, a.at);
-  }
-  case E_LT:
-  case E_LE:
-  case E_GT:
-  case E_GE: {
-    nnl_expr_eval(ev, e->a, &a);
-    nnl_expr_eval(ev, e->b, &b);
-    if (a.type != NNL_V_NUM || b.type != NNL_V_NUM || isnan(a.n) || isnan(b.n))
-      return set_unknown(o, a.at);
-    bool r = e->op == E_LT ? a.n < b.n : e->op == E_LE ? a.n <= b.n
-           : e->op == E_GT ? a.n > b.n : a.n >= b.n;
-    return set_tri(o, r, a.at);
-  }
-  case E_IN:
-  case E_NOTIN: {
-    nnl_expr_eval(ev, e->a, &a);
-    nnl_expr_eval(ev, e->b, &b);
-    if (is_unknown(&a) || (b.type != NNL_V_LIST && b.type != NNL_V_OBJLIST))
-      return set_unknown(o, a.at);
-    int found = 0;
-    nnl_value it;
-    for (uint32_t i = 0; i < b.count && found != 1; i++) {
-      list_item(&b, i, &it);
-      int t = eq3(&a, &it, 0);
-      if (t != 0) found = t;
-    }
-    return set_tri(o, found < 0 ? -1 : e->op == E_IN ? found : !found, a.at);
-  }
-  case E_MATCH:
-  case E_NOMATCH: {
-    nnl_expr_eval(ev, e->a, &a);
-    if (a.type != NNL_V_STR) return set_unknown(o, a.at);
-    int rc = re_match(ev, e->b->re, a.s);
-    if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) return set_unknown(o, a.at);
-    bool m = rc >= 0;
-    return set_tri(o, e->op == E_MATCH ? m : !m, a.at);
+  case E_EQ: case E_NE: case E_LT: case E_LE: case E_GT: case E_GE:
+  case E_IN: case E_NOTIN: case E_MATCH: case E_NOMATCH: {
+    nnl_span at;
+    int t = cond_tri(ev, e, &at);
+    return set_tri(o, t, at);
   }
   case E_ADD:
   case E_SUB:
@@ -1299,6 +1311,11 @@ int nnl_expr_truth(nnl_eval *ev, const nnl_expr *e) {
   case E_NOT: {
     int t = nnl_expr_truth(ev, e->a);
     return t < 0 ? -1 : !t;
+  }
+  case E_EQ: case E_NE: case E_LT: case E_LE: case E_GT: case E_GE:
+  case E_IN: case E_NOTIN: case E_MATCH: case E_NOMATCH: {
+    nnl_span at;
+    return cond_tri(ev, e, &at);
   }
   case E_FIELD:
     if (e->a->op == E_VAR && ev->slots[e->a->slot].type == NNL_V_OBJ)
