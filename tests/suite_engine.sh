@@ -122,3 +122,23 @@ sh "$ROOT/lint/engine/fields_table.sh" "$ROOT/lint/ir_fields.def" > "$TMP/fields
 sed -n '/^<!-- fields:begin/,/^<!-- fields:end/p' "$ROOT/rules/README.md" | sed '1d;$d' > "$TMP/fields.got"
 golden "engine: README field table matches ir_fields.def (regenerate with lint/engine/fields_table.sh)" \
   "$TMP/fields.want" "$TMP/fields.got"
+
+# ---- a check whose message renders to nothing: every reporter writes it ----
+# (found by fuzz_rules: the JSON and SARIF reporters took the empty text for
+# an allocation failure)
+mkdir -p "$TMP/empty_msg"
+cp "$ROOT/fixtures/fuzz/rules/empty-message.yaml" "$TMP/empty_msg/rule.yaml"
+printf 'layers:\n  - {type: Dense, units: 10, activation: softmax}\ntraining: {batch_size: 32, epochs: 3}\n' \
+  > "$TMP/empty_msg.nnlint.yaml"
+for fmt in text json sarif github; do
+  expect_status "engine: an empty message, --format $fmt" 1 \
+    "$NNLINT" --rules "$TMP/empty_msg" --select NN903 --format "$fmt" "$TMP/empty_msg.nnlint.yaml"
+done
+"$NNLINT" --rules "$TMP/empty_msg" --select NN903 --format json "$TMP/empty_msg.nnlint.yaml" \
+  > "$TMP/empty_msg.json" 2>&1
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if [x["message"] for x in d["diagnostics"]] == [""] else 1)' \
+     "$TMP/empty_msg.json" 2>/dev/null; then
+  pass "engine: an empty message is an empty JSON string"
+else
+  fail "engine: an empty message is an empty JSON string" "$(head -20 "$TMP/empty_msg.json")"
+fi

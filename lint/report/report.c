@@ -186,7 +186,7 @@ char *nnl_utf8_clean(const char *s, size_t n, bool ctrl, size_t *outlen) {
       i += k;
     }
   }
-  nnl_buf_str(&b); /* makes sure there is a buffer */
+  if (!b.s) nnl_buf_put(&b, "", 0); /* "" for empty text, not NULL */
   if (outlen) *outlen = b.len;
   return b.s;
 }
